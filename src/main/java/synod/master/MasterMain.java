@@ -1,0 +1,158 @@
+package synod.master;
+
+import java.io.BufferedOutputStream;
+import java.io.BufferedReader;
+import java.io.FileDescriptor;
+import java.io.FileOutputStream;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Random;
+import org.apache.commons.cli.CommandLine;
+import org.apache.commons.cli.DefaultParser;
+import org.apache.commons.cli.HelpFormatter;
+import org.apache.commons.cli.Option;
+import org.apache.commons.cli.Options;
+import org.apache.commons.cli.ParseException;
+import synod.runtime.Logs;
+
+/**
+ * {@code bin/master [ARGFILE]}: reads a command script (or stdin), runs it against node JVMs it
+ * spawns, and prints exactly the graded output on stdout. Errors go to stderr with their line
+ * number; the run goes on and the exit status is 1 at the end. Whatever happens, no node it
+ * started is left running.
+ */
+public final class MasterMain {
+    static final long DEFAULT_SEED = 380;
+
+    private MasterMain() {}
+
+    public static void main(String[] args) {
+        Options opts = options();
+        CommandLine cl;
+        try {
+            cl = new DefaultParser().parse(opts, args);
+            if (cl.hasOption("help")) {
+                new HelpFormatter().printHelp("bin/master [options] [ARGFILE]", opts);
+                return;
+            }
+            if (cl.getArgList().size() > 1) {
+                throw new ParseException("at most one script file, got " + cl.getArgList());
+            }
+        } catch (ParseException e) {
+            System.err.println("master: " + e.getMessage() + " (try --help)");
+            System.exit(2);
+            return;
+        }
+        Path logs = Path.of(cl.getOptionValue("logs", "logs"));
+        Logs.toFile(logs.resolve("master.log"));
+        System.exit(run(cl, logs));
+    }
+
+    private static Options options() {
+        return new Options()
+                .addOption(Option.builder().longOpt("seed").hasArg().desc("seed of every random choice (default " + DEFAULT_SEED + ")").build())
+                .addOption(Option.builder().longOpt("logs").hasArg().desc("log directory (default logs)").build())
+                .addOption(Option.builder().longOpt("config").hasArg().desc("cluster config (default config/cluster.json)").build())
+                .addOption(Option.builder().longOpt("batch").desc("never prompt").build())
+                .addOption(Option.builder().longOpt("in-process").desc("run the node cores inside this JVM (no sockets)").build())
+                .addOption(Option.builder().longOpt("node-heap").hasArg().desc("-Xmx of each node JVM (default 64m)").build())
+                .addOption(Option.builder().longOpt("help").desc("this help").build());
+    }
+
+    private static int run(CommandLine cl, Path logs) {
+        long seed;
+        try {
+            seed = Long.parseLong(cl.getOptionValue("seed", String.valueOf(DEFAULT_SEED)));
+        } catch (NumberFormatException e) {
+            System.err.println("master: --seed takes a number");
+            return 2;
+        }
+        String source = cl.getArgList().isEmpty() ? "stdin" : cl.getArgList().get(0);
+        PrintStream out = new PrintStream(new BufferedOutputStream(new FileOutputStream(FileDescriptor.out), 1 << 16),
+                false, StandardCharsets.UTF_8);
+        boolean[] failed = {false};
+        BankRunner.Diagnostics diag = new BankRunner.Diagnostics() {
+            @Override
+            public void error(int line, String msg) {
+                out.flush();
+                System.err.println(source + ":" + line + ": " + msg);
+                failed[0] = true;
+            }
+
+            @Override
+            public void warning(int line, String msg) {
+                out.flush();
+                System.err.println(source + ":" + line + ": warning: " + msg);
+            }
+        };
+        BankCluster cluster;
+        try {
+            cluster = cl.hasOption("in-process") ? new InProcessCluster() : processCluster(cl, logs);
+        } catch (IOException e) {
+            System.err.println("master: cannot start: " + e.getMessage());
+            return 1;
+        }
+        Thread reaper = new Thread(() -> {
+            if (cluster instanceof ProcessCluster pc) {
+                pc.killNow();
+            }
+        }, "reaper");
+        Runtime.getRuntime().addShutdownHook(reaper);
+        try (BufferedReader in = open(source)) {
+            boolean prompt = source.equals("stdin") && System.console() != null && !cl.hasOption("batch");
+            runScript(in, new BankRunner(cluster, new Random(seed), out, diag), diag, out, prompt);
+        } catch (IOException e) {
+            System.err.println("master: cannot read " + source + ": " + e.getMessage());
+            failed[0] = true;
+        } finally {
+            out.flush();
+            cluster.close();
+        }
+        return failed[0] ? 1 : 0;
+    }
+
+    private static BankCluster processCluster(CommandLine cl, Path logs) throws IOException {
+        ProcessCluster.Settings s = ProcessCluster.Settings.defaults(logs);
+        if (cl.hasOption("node-heap")) {
+            s = new ProcessCluster.Settings(logs, cl.getOptionValue("node-heap"), s.startMillis(), s.commandMillis(),
+                    s.frameBytesMax());
+        }
+        return new ProcessCluster(s);
+    }
+
+    private static BufferedReader open(String source) throws IOException {
+        if (source.equals("stdin")) {
+            return new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
+        }
+        return Files.newBufferedReader(Path.of(source), StandardCharsets.UTF_8);
+    }
+
+    /** Parses and runs line by line, so typed commands run as they are entered. */
+    private static void runScript(BufferedReader in, BankRunner runner, BankRunner.Diagnostics diag, PrintStream out,
+                                  boolean prompt) throws IOException {
+        int n = 0;
+        while (true) {
+            if (prompt) {
+                System.err.print("synod> ");
+            }
+            String text = in.readLine();
+            if (text == null) {
+                return;
+            }
+            n++;
+            try {
+                Command c = ScriptParser.parse(n, text);
+                if (c != null) {
+                    runner.run(c);
+                    out.flush();
+                }
+            } catch (ScriptParser.ScriptError e) {
+                diag.error(n, e.getMessage().replaceFirst("^line \\d+: ", ""));
+            }
+        }
+    }
+}

@@ -1,0 +1,282 @@
+package synod.master;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import synod.core.Envelope;
+import synod.core.Message;
+import synod.runtime.Control;
+import synod.runtime.EventLoop;
+import synod.runtime.FrameCodec;
+import synod.runtime.Transport;
+import synod.snapshot.BankMsg;
+
+/**
+ * {@link BankCluster} over real node JVMs: each {@code createNode} spawns one, waits for its Hello,
+ * tells it and every existing node to dial each other, and returns once every new channel is up.
+ * Calls go over the node's connection to this master and block (with a timeout) for the reply.
+ * {@link #close} leaves no node process running.
+ */
+public final class ProcessCluster implements BankCluster, Transport.Listener {
+    private static final Logger LOG = LoggerFactory.getLogger(ProcessCluster.class);
+
+    /** How nodes are started and how long the master waits for them. */
+    public record Settings(Path logs, String nodeHeap, long startMillis, long commandMillis, int frameBytesMax) {
+        public static Settings defaults(Path logs) {
+            return new Settings(logs, "64m", 30_000, 30_000, 1 << 20);
+        }
+    }
+
+    private static final class Node {
+        final String id;
+        final Process process;
+        final CompletableFuture<Integer> hello = new CompletableFuture<>();
+        volatile int port;
+
+        Node(String id, Process process) {
+            this.id = id;
+            this.process = process;
+        }
+    }
+
+    private record Pending(String node, CompletableFuture<Message> reply) {}
+
+    private final Settings settings;
+    private final EventLoop loop = new EventLoop("master-io");
+    private final Transport transport;
+    private final Map<String, Node> nodes = new ConcurrentHashMap<>();
+    private final Map<Long, Pending> calls = new ConcurrentHashMap<>();
+    private final Map<String, CompletableFuture<Void>> links = new ConcurrentHashMap<>();
+    private final AtomicLong seq = new AtomicLong();
+    private final int port;
+    private volatile boolean closed;
+
+    public ProcessCluster(Settings settings) throws IOException {
+        this.settings = settings;
+        this.transport = new Transport(loop, new FrameCodec(settings.frameBytesMax()), Envelope.MASTER, this,
+                Transport.Settings.DEFAULT);
+        CompletableFuture<Integer> bound = new CompletableFuture<>();
+        loop.execute(() -> {
+            try {
+                bound.complete(transport.listen("127.0.0.1", 0));
+            } catch (IOException e) {
+                bound.completeExceptionally(e);
+            }
+        });
+        loop.start();
+        try {
+            this.port = await(bound, 10_000, "master listen");
+        } catch (ClusterException e) {
+            loop.close();
+            throw new IOException(e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public void createNode(String id, long amount, List<String> peers) throws ClusterException {
+        Node node = spawn(id, amount);
+        nodes.put(id, node);
+        int nodePort = awaitHello(node);
+        List<CompletableFuture<Void>> waits = new ArrayList<>();
+        for (String p : peers) {
+            waits.add(links.computeIfAbsent(id + ">" + p, k -> new CompletableFuture<>()));
+            waits.add(links.computeIfAbsent(p + ">" + id, k -> new CompletableFuture<>()));
+        }
+        loop.execute(() -> {
+            for (String p : peers) {
+                transport.send(id, new Control.Connect(p, "127.0.0.1", nodes.get(p).port));
+                transport.send(p, new Control.Connect(id, "127.0.0.1", nodePort));
+            }
+        });
+        for (CompletableFuture<Void> w : waits) {
+            await(w, settings.startMillis(), "node " + id + " linking with its peers");
+        }
+    }
+
+    private Node spawn(String id, long amount) throws ClusterException {
+        Path dir = settings.logs().resolve(id);
+        try {
+            Files.createDirectories(dir);
+            List<String> cmd = new ArrayList<>(List.of(javaBin(), "-Xmx" + settings.nodeHeap(), "-Xss512k",
+                    "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-XX:-UsePerfData",
+                    "-cp", System.getProperty("java.class.path"), "synod.runtime.NodeMain",
+                    "--id", id, "--master", "127.0.0.1:" + port, "--balance", String.valueOf(amount),
+                    "--logs", settings.logs().toString(), "--frame-max", String.valueOf(settings.frameBytesMax())));
+            Process p = new ProcessBuilder(cmd).redirectErrorStream(true)
+                    .redirectOutput(dir.resolve("node.out").toFile()).start();
+            Files.writeString(dir.resolve("pid"), p.pid() + "\n");
+            LOG.info("spawned node {} as pid {}", id, p.pid());
+            return new Node(id, p);
+        } catch (IOException e) {
+            throw new ClusterException("cannot start node " + id + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static String javaBin() {
+        return Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    }
+
+    private int awaitHello(Node node) throws ClusterException {
+        long deadline = EventLoop.nowMillis() + settings.startMillis();
+        while (true) {
+            try {
+                return node.hello.get(50, TimeUnit.MILLISECONDS);
+            } catch (TimeoutException e) {
+                if (!node.process.isAlive()) {
+                    throw new ClusterException("node " + node.id + " exited with status " + node.process.exitValue()
+                            + " before connecting (see " + settings.logs().resolve(node.id) + ")");
+                }
+                if (EventLoop.nowMillis() > deadline) {
+                    throw new ClusterException("node " + node.id + " did not connect within " + settings.startMillis() + " ms");
+                }
+            } catch (InterruptedException | ExecutionException e) {
+                throw new ClusterException("waiting for node " + node.id + ": " + e, e);
+            }
+        }
+    }
+
+    @Override
+    public BankMsg.Done send(String from, String to, long amount) throws ClusterException {
+        long s = seq.incrementAndGet();
+        return (BankMsg.Done) call(from, s, new BankMsg.SendMoney(s, to, amount));
+    }
+
+    @Override
+    public BankMsg.Done take(String to, String from) throws ClusterException {
+        long s = seq.incrementAndGet();
+        return (BankMsg.Done) call(to, s, new BankMsg.Take(s, from));
+    }
+
+    @Override
+    public BankMsg.Done begin(String id, long snapshot) throws ClusterException {
+        long s = seq.incrementAndGet();
+        return (BankMsg.Done) call(id, s, new BankMsg.Begin(s, snapshot));
+    }
+
+    @Override
+    public BankMsg.Report collect(String id, long snapshot) throws ClusterException {
+        long s = seq.incrementAndGet();
+        return (BankMsg.Report) call(id, s, new BankMsg.Collect(s, snapshot));
+    }
+
+    private Message call(String id, long s, BankMsg command) throws ClusterException {
+        Node node = nodes.get(id);
+        if (node == null || !node.process.isAlive()) {
+            throw new ClusterException("node " + id + " is not running");
+        }
+        CompletableFuture<Message> reply = new CompletableFuture<>();
+        calls.put(s, new Pending(id, reply));
+        loop.execute(() -> transport.send(id, command));
+        try {
+            return await(reply, settings.commandMillis(), "node " + id + " answering " + command);
+        } finally {
+            calls.remove(s);
+        }
+    }
+
+    private static <T> T await(CompletableFuture<T> f, long millis, String what) throws ClusterException {
+        try {
+            return f.get(millis, TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            throw new ClusterException("timed out after " + millis + " ms: " + what);
+        } catch (ExecutionException e) {
+            throw new ClusterException(what + ": " + e.getCause().getMessage(), e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ClusterException("interrupted: " + what, e);
+        }
+    }
+
+    // ---- loop thread ----
+
+    @Override
+    public void onMessage(String from, Message m) {
+        Node node = nodes.get(from);
+        if (node == null) {
+            throw new IllegalArgumentException("unknown node " + from + " dialled the master");
+        }
+        if (m instanceof Control.Hello h) {
+            node.port = h.port();
+            node.hello.complete(h.port());
+        } else if (m instanceof Control.Linked l) {
+            links.computeIfAbsent(from + ">" + l.peer(), k -> new CompletableFuture<>()).complete(null);
+        } else if (m instanceof BankMsg.Done d) {
+            complete(from, d.seq(), d);
+        } else if (m instanceof BankMsg.Report r) {
+            complete(from, r.seq(), r);
+        } else {
+            throw new IllegalArgumentException("unexpected " + m);
+        }
+    }
+
+    private void complete(String from, long s, Message m) {
+        Pending p = calls.get(s);
+        if (p == null || !p.node().equals(from)) {
+            throw new IllegalArgumentException("reply " + m + " matches no call to " + from);
+        }
+        p.reply().complete(m);
+    }
+
+    @Override
+    public void onDisconnected(String peer, boolean outbound) {
+        if (closed) {
+            return;
+        }
+        LOG.warn("node {} disconnected", peer);
+        for (Pending p : calls.values()) {
+            if (p.node().equals(peer)) {
+                p.reply().completeExceptionally(new IOException("node " + peer + " vanished"));
+            }
+        }
+    }
+
+    /** Asks every node to exit, kills any that has not after a grace period, and reaps them all. */
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        CompletableFuture<Void> asked = new CompletableFuture<>();
+        loop.execute(() -> {
+            nodes.keySet().forEach(id -> transport.send(id, new Control.Shutdown()));
+            asked.complete(null);
+        });
+        asked.completeOnTimeout(null, 1, TimeUnit.SECONDS).join();
+        for (Node n : nodes.values()) {
+            reap(n);
+        }
+        loop.execute(transport::close);
+        loop.close();
+    }
+
+    private void reap(Node n) {
+        try {
+            if (!n.process.waitFor(2, TimeUnit.SECONDS)) {
+                LOG.warn("node {} did not exit; killing pid {}", n.id, n.process.pid());
+                n.process.destroyForcibly();
+                n.process.waitFor(5, TimeUnit.SECONDS);
+            }
+        } catch (InterruptedException e) {
+            n.process.destroyForcibly();
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Kills every node process at once; for a shutdown hook, where nothing may block for long. */
+    public void killNow() {
+        nodes.values().forEach(n -> n.process.destroyForcibly());
+    }
+}

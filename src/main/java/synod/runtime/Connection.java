@@ -1,0 +1,115 @@
+package synod.runtime;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.SocketChannel;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import synod.core.Message;
+
+/**
+ * One TCP connection, owned by the event loop: a frame reader on the way in, a queue of encoded
+ * frames on the way out. It knows nothing of peers or protocols; {@link Transport} does.
+ */
+final class Connection {
+    final SocketChannel channel;
+    final boolean outbound;
+    final long openedMillis;
+    SelectionKey key;
+    String peer;
+    long lastReadMillis;
+    private final FrameReader reader;
+    private final ArrayDeque<ByteBuffer> out = new ArrayDeque<>();
+    private long outBytes = 0;
+
+    Connection(SocketChannel channel, boolean outbound, FrameCodec codec, String peer) {
+        this.channel = channel;
+        this.outbound = outbound;
+        this.reader = new FrameReader(codec);
+        this.peer = peer;
+        this.openedMillis = EventLoop.nowMillis();
+        this.lastReadMillis = openedMillis;
+    }
+
+    boolean midFrame() {
+        return reader.midFrame();
+    }
+
+    long queuedBytes() {
+        return outBytes;
+    }
+
+    /**
+     * Reads what is available. Returns the completed messages, or null at end of stream. A bad
+     * frame throws {@link FrameCodec.FrameException}.
+     */
+    List<Message> read(ByteBuffer scratch) throws IOException {
+        List<Message> got = new ArrayList<>();
+        while (true) {
+            scratch.clear();
+            int n = channel.read(scratch);
+            if (n < 0) {
+                return got.isEmpty() ? null : got;
+            }
+            if (n == 0) {
+                return got;
+            }
+            lastReadMillis = EventLoop.nowMillis();
+            scratch.flip();
+            reader.feed(scratch, got);
+        }
+    }
+
+    /** Queues a frame and writes as much as the socket takes now. */
+    void write(ByteBuffer frame) throws IOException {
+        out.add(frame);
+        outBytes += frame.remaining();
+        flush();
+    }
+
+    /** Writes queued frames until the socket is full; asks for OP_WRITE if some remain. */
+    void flush() throws IOException {
+        while (!out.isEmpty()) {
+            ByteBuffer[] batch = out.toArray(new ByteBuffer[0]);
+            long n = channel.write(batch);
+            outBytes -= n;
+            while (!out.isEmpty() && !out.peek().hasRemaining()) {
+                out.poll();
+            }
+            if (n == 0) {
+                break;
+            }
+        }
+        if (key != null && key.isValid()) {
+            int ops = SelectionKey.OP_READ | (out.isEmpty() ? 0 : SelectionKey.OP_WRITE);
+            if (key.interestOps() != ops) {
+                key.interestOps(ops);
+            }
+        }
+    }
+
+    /**
+     * Frames not yet fully written, rewound, for a reconnecting link to send again: the peer drops a
+     * half-received frame with the dead connection, so the whole frame goes again.
+     */
+    List<ByteBuffer> unsent() {
+        List<ByteBuffer> rest = new ArrayList<>();
+        for (ByteBuffer b : out) {
+            rest.add(b.rewind());
+        }
+        return rest;
+    }
+
+    void close() {
+        try {
+            if (key != null) {
+                key.cancel();
+            }
+            channel.close();
+        } catch (IOException ignored) {
+            // closing a broken socket can fail; it is gone either way
+        }
+    }
+}

@@ -1,0 +1,145 @@
+package synod.runtime;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
+import java.util.PriorityQueue;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The one thread of a JVM that touches sockets and protocol state: a NIO selector, a timer queue
+ * and a queue of tasks handed in by other threads. Everything a core does runs here, so cores need
+ * no locks. A task that throws is this process's own bug: the loop stops and the process dies
+ * loudly (see {@link #onCrash}).
+ */
+public final class EventLoop implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(EventLoop.class);
+
+    /** Something the selector reports ready; runs on the loop thread. */
+    interface Ready {
+        void onReady(SelectionKey key);
+    }
+
+    private record Timer(long dueMillis, long order, Runnable task) {}
+
+    private final Selector selector;
+    private final ConcurrentLinkedQueue<Runnable> tasks = new ConcurrentLinkedQueue<>();
+    private final PriorityQueue<Timer> timers = new PriorityQueue<>((a, b) ->
+            a.dueMillis != b.dueMillis ? Long.compare(a.dueMillis, b.dueMillis) : Long.compare(a.order, b.order));
+    private long timerOrder = 0;
+    private volatile boolean running = true;
+    private final Thread thread;
+    private volatile Runnable onCrash = () -> Runtime.getRuntime().halt(70);
+
+    public EventLoop(String name) {
+        try {
+            selector = Selector.open();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        thread = new Thread(this::loop, name);
+    }
+
+    /** What to do when a task throws (default: halt with status 70, after logging). */
+    public void onCrash(Runnable action) {
+        this.onCrash = action;
+    }
+
+    public void start() {
+        thread.start();
+    }
+
+    public boolean inLoop() {
+        return Thread.currentThread() == thread;
+    }
+
+    /** Milliseconds of a monotonic clock; the only clock the runtime reads. */
+    public static long nowMillis() {
+        return System.nanoTime() / 1_000_000L;
+    }
+
+    /** Runs {@code task} on the loop thread, soon; callable from any thread. */
+    public void execute(Runnable task) {
+        tasks.add(task);
+        selector.wakeup();
+    }
+
+    /** Runs {@code task} on the loop thread after {@code delayMillis}; loop thread only. */
+    public void schedule(long delayMillis, Runnable task) {
+        timers.add(new Timer(nowMillis() + delayMillis, timerOrder++, task));
+    }
+
+    Selector selector() {
+        return selector;
+    }
+
+    private void loop() {
+        try {
+            while (running) {
+                selector.select(this::dispatch, selectTimeout());
+                for (Runnable t = tasks.poll(); t != null; t = tasks.poll()) {
+                    t.run();
+                }
+                runDueTimers();
+            }
+        } catch (Throwable t) {
+            LOG.error("event loop crashed: this process's own invariant is broken", t);
+            System.err.println("synod: fatal: " + t);
+            onCrash.run();
+        } finally {
+            closeSelector();
+        }
+    }
+
+    private long selectTimeout() {
+        if (!tasks.isEmpty()) {
+            return 1;
+        }
+        Timer next = timers.peek();
+        if (next == null) {
+            return 0;
+        }
+        return Math.max(1, next.dueMillis - nowMillis());
+    }
+
+    private void dispatch(SelectionKey key) {
+        if (key.isValid()) {
+            ((Ready) key.attachment()).onReady(key);
+        }
+    }
+
+    private void runDueTimers() {
+        long now = nowMillis();
+        while (!timers.isEmpty() && timers.peek().dueMillis <= now) {
+            timers.poll().task.run();
+        }
+    }
+
+    private void closeSelector() {
+        try {
+            for (SelectionKey k : selector.keys()) {
+                k.channel().close();
+            }
+            selector.close();
+        } catch (IOException e) {
+            LOG.warn("closing selector", e);
+        }
+    }
+
+    /** Stops the loop and closes every channel; waits for the thread unless called from it. */
+    @Override
+    public void close() {
+        running = false;
+        selector.wakeup();
+        if (!inLoop()) {
+            try {
+                thread.join(5000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+}

@@ -1,0 +1,112 @@
+package synod.runtime;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import org.apache.commons.cli.CommandLine;
+import org.apache.commons.cli.DefaultParser;
+import org.apache.commons.cli.Option;
+import org.apache.commons.cli.Options;
+import org.apache.commons.cli.ParseException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import synod.core.Envelope;
+import synod.core.Message;
+import synod.snapshot.BankMsg;
+import synod.snapshot.BankNode;
+
+/**
+ * One CS380D bank node: one JVM, one event loop, one {@link BankNode} core. It dials the master
+ * (which spawned it) and exits by itself when that connection closes, so a vanished master never
+ * leaves nodes behind.
+ */
+public final class NodeMain implements Transport.Listener {
+    private final Logger log;
+    private final EventLoop loop;
+    private final Transport transport;
+    private final BankNode core;
+
+    private NodeMain(String id, long balance, int frameBytesMax) {
+        this.log = LoggerFactory.getLogger("node." + id);
+        this.loop = new EventLoop("node-" + id);
+        this.core = new BankNode(id, balance);
+        this.transport = new Transport(loop, new FrameCodec(frameBytesMax), id, this, Transport.Settings.DEFAULT);
+    }
+
+    public static void main(String[] args) {
+        Options opts = new Options()
+                .addOption(Option.builder().longOpt("id").hasArg().required().desc("node id").build())
+                .addOption(Option.builder().longOpt("master").hasArg().required().desc("master host:port").build())
+                .addOption(Option.builder().longOpt("balance").hasArg().required().desc("initial balance").build())
+                .addOption(Option.builder().longOpt("logs").hasArg().desc("log directory (default logs)").build())
+                .addOption(Option.builder().longOpt("frame-max").hasArg().desc("largest frame in bytes").build());
+        CommandLine cl;
+        try {
+            cl = new DefaultParser().parse(opts, args);
+        } catch (ParseException e) {
+            System.err.println("node: " + e.getMessage());
+            System.exit(2);
+            return;
+        }
+        String id = cl.getOptionValue("id");
+        Logs.toFile(Path.of(cl.getOptionValue("logs", "logs"), id, "node.log"));
+        String[] hostPort = cl.getOptionValue("master").split(":");
+        NodeMain node = new NodeMain(id, Long.parseLong(cl.getOptionValue("balance")),
+                Integer.parseInt(cl.getOptionValue("frame-max", String.valueOf(1 << 20))));
+        node.start(new InetSocketAddress(hostPort[0], Integer.parseInt(hostPort[1])));
+    }
+
+    private void start(InetSocketAddress master) {
+        loop.execute(() -> {
+            try {
+                int port = transport.listen("127.0.0.1", 0);
+                log.info("node {} listening on {}, pid {}", core.id(), port, ProcessHandle.current().pid());
+            } catch (IOException e) {
+                log.error("cannot listen", e);
+                Runtime.getRuntime().halt(1);
+            }
+            transport.connect(Envelope.MASTER, master, false);
+        });
+        loop.start();
+    }
+
+    @Override
+    public void onMessage(String from, Message m) {
+        if (m instanceof Control.Hello) {
+            return;
+        }
+        if (m instanceof Control.Connect c && from.equals(Envelope.MASTER)) {
+            core.addPeer(c.peer());
+            transport.connect(c.peer(), new InetSocketAddress(c.host(), c.port()), true);
+        } else if (m instanceof Control.Shutdown && from.equals(Envelope.MASTER)) {
+            log.info("shutdown requested by the master");
+            exit(0);
+        } else if (m instanceof BankMsg) {
+            for (Envelope e : core.step(from, m).sends()) {
+                transport.send(e.to(), e.message());
+            }
+        } else {
+            throw new IllegalArgumentException("unexpected " + m + " from " + from);
+        }
+    }
+
+    @Override
+    public void onLinked(String peer) {
+        if (!peer.equals(Envelope.MASTER)) {
+            transport.send(Envelope.MASTER, new Control.Linked(peer));
+        }
+    }
+
+    @Override
+    public void onDisconnected(String peer, boolean outbound) {
+        if (peer.equals(Envelope.MASTER)) {
+            log.info("master connection closed; exiting");
+            exit(0);
+        }
+    }
+
+    private void exit(int status) {
+        transport.close();
+        Runtime.getRuntime().halt(status);
+    }
+}

@@ -1,0 +1,355 @@
+package synod.runtime;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.StandardSocketOptions;
+import java.nio.ByteBuffer;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import synod.core.Message;
+
+/**
+ * Length-prefixed JSON over NIO TCP, on the event loop. Each node dials every peer it must talk to
+ * and sends only on that outgoing connection, so each ordered pair of nodes has one connection: the
+ * FIFO channel. A dialler's first frame is {@link Control.Hello}; an accepted connection is
+ * nameless until it has sent one.
+ *
+ * <p>A malformed frame, an unknown type, a frame over the size limit, a peer message the protocol
+ * refuses (IllegalArgumentException), a stall mid-frame or a missing Hello close that one
+ * connection; the node carries on. Outgoing links redial with exponential backoff and resend what
+ * was not yet written.
+ */
+public final class Transport implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(Transport.class);
+
+    /** What the transport tells its owner; called on the loop thread. */
+    public interface Listener {
+        void onMessage(String from, Message message);
+
+        /** The outgoing channel to {@code peer} is connected and its Hello is written. */
+        default void onLinked(String peer) {}
+
+        /** A connection to or from {@code peer} closed ({@code outbound}: it was ours). */
+        default void onDisconnected(String peer, boolean outbound) {}
+    }
+
+    /** Limits; all in milliseconds or bytes. */
+    public record Settings(long stallMillis, long helloMillis, long outBytesMax, long backoffMinMillis,
+                           long backoffMaxMillis) {
+        public static final Settings DEFAULT = new Settings(10_000, 10_000, 256L << 20, 20, 2_000);
+    }
+
+    /** An outgoing channel: where to dial, the live connection if any, frames waiting for it. */
+    private static final class Link {
+        final String peer;
+        final InetSocketAddress address;
+        final boolean redial;
+        final ArrayDeque<ByteBuffer> waiting = new ArrayDeque<>();
+        Connection conn;
+        boolean up;
+        int failures;
+
+        Link(String peer, InetSocketAddress address, boolean redial) {
+            this.peer = peer;
+            this.address = address;
+            this.redial = redial;
+        }
+    }
+
+    private final EventLoop loop;
+    private final FrameCodec codec;
+    private final String self;
+    private final Listener listener;
+    private final Settings settings;
+    private final Random jitter = new Random();
+    private final ByteBuffer scratch = ByteBuffer.allocateDirect(64 * 1024);
+    private final Map<String, Link> links = new HashMap<>();
+    private final Map<String, Connection> inbound = new HashMap<>();
+    private final List<Connection> all = new ArrayList<>();
+    private ServerSocketChannel server;
+    private int port = -1;
+    private boolean closed;
+
+    public Transport(EventLoop loop, FrameCodec codec, String self, Listener listener, Settings settings) {
+        this.loop = loop;
+        this.codec = codec;
+        this.self = self;
+        this.listener = listener;
+        this.settings = settings;
+        loop.schedule(500, this::sweep);
+    }
+
+    public String self() {
+        return self;
+    }
+
+    /** Binds the listening socket (port 0: any free port) and returns the port; loop thread. */
+    public int listen(String host, int wantPort) throws IOException {
+        server = ServerSocketChannel.open();
+        server.setOption(StandardSocketOptions.SO_REUSEADDR, true);
+        server.bind(new InetSocketAddress(host, wantPort), 128);
+        server.configureBlocking(false);
+        server.register(loop.selector(), SelectionKey.OP_ACCEPT, (EventLoop.Ready) k -> accept());
+        port = ((InetSocketAddress) server.getLocalAddress()).getPort();
+        return port;
+    }
+
+    public int port() {
+        return port;
+    }
+
+    /** Opens the outgoing channel to {@code peer}; with {@code redial} it is kept open for good. */
+    public void connect(String peer, InetSocketAddress address, boolean redial) {
+        Link old = links.get(peer);
+        if (old != null && old.address.equals(address)) {
+            return;
+        }
+        if (old != null && old.conn != null) {
+            old.conn.close();
+        }
+        Link link = new Link(peer, address, redial);
+        links.put(peer, link);
+        dial(link);
+    }
+
+    /**
+     * Sends on the outgoing channel to {@code peer}, or, if there is none, back on the connection
+     * {@code peer} dialled (how the master answers nodes). Returns false if neither exists.
+     */
+    public boolean send(String peer, Message m) {
+        ByteBuffer frame = codec.encode(m);
+        Link link = links.get(peer);
+        if (link != null) {
+            if (link.up) {
+                write(link.conn, frame);
+            } else {
+                link.waiting.add(frame);
+            }
+            return true;
+        }
+        Connection in = inbound.get(peer);
+        if (in != null) {
+            write(in, frame);
+            return true;
+        }
+        LOG.warn("no connection to {}; dropped {}", peer, m);
+        return false;
+    }
+
+    private void dial(Link link) {
+        if (closed) {
+            return;
+        }
+        try {
+            SocketChannel ch = SocketChannel.open();
+            ch.configureBlocking(false);
+            ch.setOption(StandardSocketOptions.TCP_NODELAY, true);
+            ch.setOption(StandardSocketOptions.SO_KEEPALIVE, true);
+            Connection c = new Connection(ch, true, codec, link.peer);
+            link.conn = c;
+            all.add(c);
+            boolean done = ch.connect(link.address);
+            c.key = ch.register(loop.selector(), done ? SelectionKey.OP_READ : SelectionKey.OP_CONNECT,
+                    (EventLoop.Ready) k -> onOutboundReady(link, c, k));
+            if (done) {
+                linkUp(link, c);
+            }
+        } catch (IOException e) {
+            linkFailed(link, link.conn, e.toString());
+        }
+    }
+
+    private void onOutboundReady(Link link, Connection c, SelectionKey k) {
+        try {
+            if (k.isConnectable()) {
+                c.channel.finishConnect();
+                k.interestOps(SelectionKey.OP_READ);
+                linkUp(link, c);
+                return;
+            }
+            serve(c, k);
+        } catch (IOException e) {
+            linkFailed(link, c, e.toString());
+        }
+    }
+
+    private void linkUp(Link link, Connection c) throws IOException {
+        link.up = true;
+        link.failures = 0;
+        c.write(codec.encode(new Control.Hello(self, port)));
+        for (ByteBuffer b = link.waiting.poll(); b != null; b = link.waiting.poll()) {
+            c.write(b);
+        }
+        LOG.info("linked to {} at {}", link.peer, link.address);
+        listener.onLinked(link.peer);
+    }
+
+    private void linkFailed(Link link, Connection c, String why) {
+        if (c == null || link.conn != c) {
+            return;
+        }
+        boolean wasUp = link.up;
+        link.up = false;
+        link.conn = null;
+        List<ByteBuffer> resend = c.unsent();
+        for (int i = resend.size() - 1; i >= 0; i--) {
+            link.waiting.addFirst(resend.get(i));
+        }
+        c.close();
+        all.remove(c);
+        if (wasUp || !link.redial) {
+            LOG.warn("link to {} lost: {}", link.peer, why);
+            listener.onDisconnected(link.peer, true);
+        }
+        if (link.redial && !closed && links.get(link.peer) == link) {
+            long delay = Math.min(settings.backoffMaxMillis(), settings.backoffMinMillis() << Math.min(link.failures, 16));
+            link.failures++;
+            loop.schedule(delay / 2 + jitter.nextInt((int) Math.max(1, delay / 2)), () -> dial(link));
+        }
+    }
+
+    private void accept() {
+        try {
+            for (SocketChannel ch = server.accept(); ch != null; ch = server.accept()) {
+                ch.configureBlocking(false);
+                ch.setOption(StandardSocketOptions.TCP_NODELAY, true);
+                ch.setOption(StandardSocketOptions.SO_KEEPALIVE, true);
+                Connection c = new Connection(ch, false, codec, null);
+                all.add(c);
+                c.key = ch.register(loop.selector(), SelectionKey.OP_READ, (EventLoop.Ready) k -> onInboundReady(c, k));
+            }
+        } catch (IOException e) {
+            LOG.warn("accept failed", e);
+        }
+    }
+
+    private void onInboundReady(Connection c, SelectionKey k) {
+        try {
+            serve(c, k);
+        } catch (IOException e) {
+            drop(c, e.toString());
+        }
+    }
+
+    /** Writes what is pending and reads what arrived, handing each message to the listener. */
+    private void serve(Connection c, SelectionKey k) throws IOException {
+        if (k.isValid() && k.isWritable()) {
+            c.flush();
+        }
+        if (!k.isValid() || !k.isReadable()) {
+            return;
+        }
+        List<Message> got = c.read(scratch);
+        if (got == null) {
+            throw new IOException("closed by peer");
+        }
+        for (Message m : got) {
+            if (c.peer == null) {
+                hello(c, m);
+                listener.onMessage(c.peer, m);
+            } else if (m instanceof Control.Hello) {
+                throw new FrameCodec.FrameException("second Hello on one connection");
+            } else {
+                deliver(c, m);
+            }
+            if (!c.channel.isOpen()) {
+                return;
+            }
+        }
+    }
+
+    private void hello(Connection c, Message m) throws FrameCodec.FrameException {
+        if (!(m instanceof Control.Hello h) || h.from() == null || h.from().isBlank()) {
+            throw new FrameCodec.FrameException("first frame is not a Hello: " + m);
+        }
+        c.peer = h.from();
+        Connection old = inbound.put(c.peer, c);
+        if (old != null && old != c) {
+            LOG.info("{} reconnected; closing its old connection", c.peer);
+            old.close();
+            all.remove(old);
+        }
+    }
+
+    private void deliver(Connection c, Message m) throws FrameCodec.FrameException {
+        try {
+            listener.onMessage(c.peer, m);
+        } catch (IllegalArgumentException e) {
+            throw new FrameCodec.FrameException("refused message from " + c.peer + ": " + e.getMessage(), e);
+        }
+    }
+
+    private void write(Connection c, ByteBuffer frame) {
+        try {
+            c.write(frame);
+            if (c.queuedBytes() > settings.outBytesMax()) {
+                throw new IOException(c.queuedBytes() + " bytes queued: peer is not reading");
+            }
+        } catch (IOException e) {
+            failed(c, e.toString());
+        }
+    }
+
+    private void failed(Connection c, String why) {
+        if (c.outbound) {
+            Link link = links.get(c.peer);
+            if (link != null) {
+                linkFailed(link, c, why);
+                return;
+            }
+        }
+        drop(c, why);
+    }
+
+    /** Closes an accepted connection; the peer will dial again if it wants to. */
+    private void drop(Connection c, String why) {
+        LOG.warn("closing connection from {}: {}", c.peer == null ? c.channel : c.peer, why);
+        c.close();
+        all.remove(c);
+        if (c.peer != null && inbound.get(c.peer) == c) {
+            inbound.remove(c.peer);
+            listener.onDisconnected(c.peer, false);
+        }
+    }
+
+    /** Every half second: cut connections that stall mid-frame or never say Hello. */
+    private void sweep() {
+        long now = EventLoop.nowMillis();
+        for (Connection c : List.copyOf(all)) {
+            if (c.midFrame() && now - c.lastReadMillis > settings.stallMillis()) {
+                failed(c, "stalled mid-frame for " + (now - c.lastReadMillis) + " ms");
+            } else if (!c.outbound && c.peer == null && now - c.openedMillis > settings.helloMillis()) {
+                failed(c, "no Hello within " + settings.helloMillis() + " ms");
+            }
+        }
+        if (!closed) {
+            loop.schedule(500, this::sweep);
+        }
+    }
+
+    /** Closes every connection and the listening socket; loop thread. */
+    @Override
+    public void close() {
+        closed = true;
+        for (Connection c : List.copyOf(all)) {
+            c.close();
+        }
+        all.clear();
+        try {
+            if (server != null) {
+                server.close();
+            }
+        } catch (IOException ignored) {
+            // the socket is being abandoned either way
+        }
+    }
+}
