@@ -15,7 +15,7 @@ $(JAR): pom.xml $(shell find src/main -type f 2>/dev/null)
 test: unit grade
 
 unit:
-	$(MVN) test
+	mvn -B -ntp test
 
 grade: $(JAR)
 	bin/grade test-cases

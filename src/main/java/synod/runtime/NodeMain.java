@@ -12,6 +12,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import synod.core.Envelope;
 import synod.core.Message;
+import synod.core.Output;
 import synod.snapshot.BankMsg;
 import synod.snapshot.BankNode;
 
@@ -82,9 +83,7 @@ public final class NodeMain implements Transport.Listener {
             log.info("shutdown requested by the master");
             exit(0);
         } else if (m instanceof BankMsg) {
-            for (Envelope e : core.step(from, m).sends()) {
-                transport.send(e.to(), e.message());
-            }
+            send(core.step(from, m));
         } else {
             throw new IllegalArgumentException("unexpected " + m + " from " + from);
         }
@@ -93,6 +92,7 @@ public final class NodeMain implements Transport.Listener {
     @Override
     public void onLinked(String peer) {
         if (!peer.equals(Envelope.MASTER)) {
+            core.onPeerUp(peer);
             transport.send(Envelope.MASTER, new Control.Linked(peer));
         }
     }
@@ -102,6 +102,14 @@ public final class NodeMain implements Transport.Listener {
         if (peer.equals(Envelope.MASTER)) {
             log.info("master connection closed; exiting");
             exit(0);
+        } else if (outbound) {
+            send(core.onPeerDown(peer));
+        }
+    }
+
+    private void send(Output out) {
+        for (Envelope e : out.sends()) {
+            transport.send(e.to(), e.message());
         }
     }
 

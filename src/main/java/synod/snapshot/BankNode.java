@@ -4,7 +4,9 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import synod.core.Check;
 import synod.core.Envelope;
 import synod.core.Message;
@@ -26,7 +28,8 @@ public final class BankNode {
     private long balance;
     private final Map<String, ArrayDeque<BankMsg>> inbound = new TreeMap<>();
     private final Recorder recorder = new Recorder();
-    private int unacked = 0;
+    private final Map<String, Integer> unacked = new TreeMap<>();
+    private final Set<String> down = new TreeSet<>();
     private BankMsg.Done pendingReply = null;
 
     public BankNode(String id, long balance) {
@@ -97,10 +100,12 @@ public final class BankNode {
             reply(out, new BankMsg.Done(s.seq(), null, List.of(), "negative amount " + s.amount()));
         } else if (s.amount() > balance) {
             reply(out, new BankMsg.Done(s.seq(), "ERR_SEND", List.of(), null));
+        } else if (down.contains(s.to())) {
+            reply(out, new BankMsg.Done(s.seq(), null, List.of(), "channel to node " + s.to() + " is down; nothing sent"));
         } else {
             balance -= s.amount();
             out.send(s.to(), new BankMsg.Transfer(s.amount()));
-            awaitAcks(out, 1, new BankMsg.Done(s.seq(), null, List.of(s.to()), null));
+            awaitAcks(out, List.of(s.to()), new BankMsg.Done(s.seq(), null, List.of(s.to()), null));
         }
     }
 
@@ -120,9 +125,7 @@ public final class BankNode {
         } else if (head instanceof BankMsg.Marker mk) {
             String line = t.from() + " SnapshotToken -1";
             if (recorder.onMarker(t.from(), mk.snapshot(), balance, inbound.keySet())) {
-                List<String> peers = peers();
-                peers.forEach(p -> out.send(p, new BankMsg.Marker(mk.snapshot())));
-                awaitAcks(out, peers.size(), new BankMsg.Done(t.seq(), line, peers, null));
+                sendMarkers(mk.snapshot(), t.seq(), line, out);
             } else {
                 reply(out, new BankMsg.Done(t.seq(), line, List.of(), null));
             }
@@ -137,9 +140,20 @@ public final class BankNode {
             return;
         }
         recorder.begin(b.snapshot(), balance, inbound.keySet());
-        List<String> peers = peers();
-        peers.forEach(p -> out.send(p, new BankMsg.Marker(b.snapshot())));
-        awaitAcks(out, peers.size(), new BankMsg.Done(b.seq(), null, peers, null));
+        sendMarkers(b.snapshot(), b.seq(), null, out);
+    }
+
+    /** Markers go to every peer whose channel is up; a down channel is reported, not waited on. */
+    private void sendMarkers(long snap, long seq, String line, Output out) {
+        List<String> up = new ArrayList<>();
+        for (String p : inbound.keySet()) {
+            if (!down.contains(p)) {
+                up.add(p);
+                out.send(p, new BankMsg.Marker(snap));
+            }
+        }
+        String error = down.isEmpty() ? null : "no marker sent to node(s) " + down + ": channel down";
+        awaitAcks(out, up, new BankMsg.Done(seq, line, up, error));
     }
 
     private void onPeer(String from, BankMsg m, Output out) {
@@ -162,23 +176,54 @@ public final class BankNode {
     }
 
     private void onEnqueued(String from, Output out) {
-        if (unacked <= 0) {
+        Integer n = unacked.get(from);
+        if (n == null) {
             throw new IllegalArgumentException("unexpected ack from " + from);
         }
-        unacked--;
-        if (unacked == 0 && pendingReply != null) {
-            out.send(Envelope.MASTER, pendingReply);
+        if (n == 1) {
+            unacked.remove(from);
+        } else {
+            unacked.put(from, n - 1);
+        }
+        maybeReply(out);
+    }
+
+    private void awaitAcks(Output out, List<String> from, BankMsg.Done done) {
+        for (String p : from) {
+            unacked.merge(p, 1, Integer::sum);
+        }
+        pendingReply = done;
+        maybeReply(out);
+    }
+
+    private void maybeReply(Output out) {
+        if (unacked.isEmpty() && pendingReply != null) {
+            reply(out, pendingReply);
             pendingReply = null;
         }
     }
 
-    private void awaitAcks(Output out, int count, BankMsg.Done done) {
-        if (count == 0) {
-            reply(out, done);
-            return;
+    /**
+     * The channel to {@code peer} broke (its process died, say). Acks it owed will never come: the
+     * command waiting on them is answered now, with an error, instead of hanging.
+     */
+    public Output onPeerDown(String peer) {
+        Output out = new Output();
+        if (!inbound.containsKey(peer) || !down.add(peer)) {
+            return out;
         }
-        unacked += count;
-        pendingReply = done;
+        if (unacked.remove(peer) != null && pendingReply != null) {
+            BankMsg.Done d = pendingReply;
+            String why = "node " + peer + " went down before queueing what node " + id + " sent it";
+            pendingReply = new BankMsg.Done(d.seq(), d.line(), d.pushed(), d.error() == null ? why : d.error() + "; " + why);
+        }
+        maybeReply(out);
+        return out;
+    }
+
+    /** The channel to {@code peer} is (again) connected. */
+    public void onPeerUp(String peer) {
+        down.remove(peer);
     }
 
     private static void reply(Output out, BankMsg.Done done) {
