@@ -17,6 +17,7 @@ import org.apache.commons.cli.HelpFormatter;
 import org.apache.commons.cli.Option;
 import org.apache.commons.cli.Options;
 import org.apache.commons.cli.ParseException;
+import synod.runtime.ClusterConfig;
 import synod.runtime.Logs;
 
 /**
@@ -116,12 +117,13 @@ public final class MasterMain {
     }
 
     private static BankCluster processCluster(CommandLine cl, Path logs) throws IOException {
-        ProcessCluster.Settings s = ProcessCluster.Settings.defaults(logs);
+        Path file = Path.of(cl.getOptionValue("config", "config/cluster.json"));
+        ClusterConfig c = ClusterConfig.load(file, cl.hasOption("config"));
         if (cl.hasOption("node-heap")) {
-            s = new ProcessCluster.Settings(logs, cl.getOptionValue("node-heap"), s.startMillis(), s.commandMillis(),
-                    s.frameBytesMax());
+            c = new ClusterConfig(c.frameBytesMax(), cl.getOptionValue("node-heap"), c.startMillis(),
+                    c.commandMillis(), c.stallMillis(), c.helloMillis());
         }
-        return new ProcessCluster(s);
+        return new ProcessCluster(new ProcessCluster.Settings(logs, c, Files.exists(file) ? file : null));
     }
 
     private static BufferedReader open(String source) throws IOException {

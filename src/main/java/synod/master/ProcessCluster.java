@@ -17,6 +17,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import synod.core.Envelope;
 import synod.core.Message;
+import synod.runtime.ClusterConfig;
 import synod.runtime.Control;
 import synod.runtime.EventLoop;
 import synod.runtime.FrameCodec;
@@ -32,10 +33,10 @@ import synod.snapshot.BankMsg;
 public final class ProcessCluster implements BankCluster, Transport.Listener {
     private static final Logger LOG = LoggerFactory.getLogger(ProcessCluster.class);
 
-    /** How nodes are started and how long the master waits for them. */
-    public record Settings(Path logs, String nodeHeap, long startMillis, long commandMillis, int frameBytesMax) {
+    /** Where nodes log, how they are configured ({@code configFile} may be null: defaults). */
+    public record Settings(Path logs, ClusterConfig config, Path configFile) {
         public static Settings defaults(Path logs) {
-            return new Settings(logs, "64m", 30_000, 30_000, 1 << 20);
+            return new Settings(logs, ClusterConfig.DEFAULT, null);
         }
     }
 
@@ -65,8 +66,8 @@ public final class ProcessCluster implements BankCluster, Transport.Listener {
 
     public ProcessCluster(Settings settings) throws IOException {
         this.settings = settings;
-        this.transport = new Transport(loop, new FrameCodec(settings.frameBytesMax()), Envelope.MASTER, this,
-                Transport.Settings.DEFAULT);
+        this.transport = new Transport(loop, new FrameCodec(settings.config().frameBytesMax()), Envelope.MASTER, this,
+                settings.config().transportSettings());
         CompletableFuture<Integer> bound = new CompletableFuture<>();
         loop.execute(() -> {
             try {
@@ -101,7 +102,7 @@ public final class ProcessCluster implements BankCluster, Transport.Listener {
             }
         });
         for (CompletableFuture<Void> w : waits) {
-            await(w, settings.startMillis(), "node " + id + " linking with its peers");
+            await(w, settings.config().startMillis(), "node " + id + " linking with its peers");
         }
     }
 
@@ -109,11 +110,14 @@ public final class ProcessCluster implements BankCluster, Transport.Listener {
         Path dir = settings.logs().resolve(id);
         try {
             Files.createDirectories(dir);
-            List<String> cmd = new ArrayList<>(List.of(javaBin(), "-Xmx" + settings.nodeHeap(), "-Xss512k",
+            List<String> cmd = new ArrayList<>(List.of(javaBin(), "-Xmx" + settings.config().nodeHeap(), "-Xss512k",
                     "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-XX:-UsePerfData",
                     "-cp", System.getProperty("java.class.path"), "synod.runtime.NodeMain",
                     "--id", id, "--master", "127.0.0.1:" + port, "--balance", String.valueOf(amount),
-                    "--logs", settings.logs().toString(), "--frame-max", String.valueOf(settings.frameBytesMax())));
+                    "--logs", settings.logs().toString()));
+            if (settings.configFile() != null) {
+                cmd.addAll(List.of("--config", settings.configFile().toAbsolutePath().toString()));
+            }
             Process p = new ProcessBuilder(cmd).redirectErrorStream(true)
                     .redirectOutput(dir.resolve("node.out").toFile()).start();
             Files.writeString(dir.resolve("pid"), p.pid() + "\n");
@@ -129,7 +133,7 @@ public final class ProcessCluster implements BankCluster, Transport.Listener {
     }
 
     private int awaitHello(Node node) throws ClusterException {
-        long deadline = EventLoop.nowMillis() + settings.startMillis();
+        long deadline = EventLoop.nowMillis() + settings.config().startMillis();
         while (true) {
             try {
                 return node.hello.get(50, TimeUnit.MILLISECONDS);
@@ -139,7 +143,7 @@ public final class ProcessCluster implements BankCluster, Transport.Listener {
                             + " before connecting (see " + settings.logs().resolve(node.id) + ")");
                 }
                 if (EventLoop.nowMillis() > deadline) {
-                    throw new ClusterException("node " + node.id + " did not connect within " + settings.startMillis() + " ms");
+                    throw new ClusterException("node " + node.id + " did not connect within " + settings.config().startMillis() + " ms");
                 }
             } catch (InterruptedException | ExecutionException e) {
                 throw new ClusterException("waiting for node " + node.id + ": " + e, e);
@@ -180,7 +184,7 @@ public final class ProcessCluster implements BankCluster, Transport.Listener {
         calls.put(s, new Pending(id, reply));
         loop.execute(() -> transport.send(id, command));
         try {
-            return await(reply, settings.commandMillis(), "node " + id + " answering " + command);
+            return await(reply, settings.config().commandMillis(), "node " + id + " answering " + command);
         } finally {
             calls.remove(s);
         }

@@ -27,11 +27,12 @@ public final class NodeMain implements Transport.Listener {
     private final Transport transport;
     private final BankNode core;
 
-    private NodeMain(String id, long balance, int frameBytesMax) {
+    private NodeMain(String id, long balance, ClusterConfig config) {
         this.log = LoggerFactory.getLogger("node." + id);
         this.loop = new EventLoop("node-" + id);
         this.core = new BankNode(id, balance);
-        this.transport = new Transport(loop, new FrameCodec(frameBytesMax), id, this, Transport.Settings.DEFAULT);
+        this.transport = new Transport(loop, new FrameCodec(config.frameBytesMax()), id, this,
+                config.transportSettings());
     }
 
     public static void main(String[] args) {
@@ -40,7 +41,7 @@ public final class NodeMain implements Transport.Listener {
                 .addOption(Option.builder().longOpt("master").hasArg().required().desc("master host:port").build())
                 .addOption(Option.builder().longOpt("balance").hasArg().required().desc("initial balance").build())
                 .addOption(Option.builder().longOpt("logs").hasArg().desc("log directory (default logs)").build())
-                .addOption(Option.builder().longOpt("frame-max").hasArg().desc("largest frame in bytes").build());
+                .addOption(Option.builder().longOpt("config").hasArg().desc("cluster config (JSON)").build());
         CommandLine cl;
         try {
             cl = new DefaultParser().parse(opts, args);
@@ -52,8 +53,16 @@ public final class NodeMain implements Transport.Listener {
         String id = cl.getOptionValue("id");
         Logs.toFile(Path.of(cl.getOptionValue("logs", "logs"), id, "node.log"));
         String[] hostPort = cl.getOptionValue("master").split(":");
-        NodeMain node = new NodeMain(id, Long.parseLong(cl.getOptionValue("balance")),
-                Integer.parseInt(cl.getOptionValue("frame-max", String.valueOf(1 << 20))));
+        ClusterConfig config;
+        try {
+            config = cl.hasOption("config") ? ClusterConfig.load(Path.of(cl.getOptionValue("config")), true)
+                    : ClusterConfig.DEFAULT;
+        } catch (IOException e) {
+            System.err.println("node: bad config: " + e.getMessage());
+            System.exit(2);
+            return;
+        }
+        NodeMain node = new NodeMain(id, Long.parseLong(cl.getOptionValue("balance")), config);
         node.start(new InetSocketAddress(hostPort[0], Integer.parseInt(hostPort[1])));
     }
 

@@ -1,0 +1,56 @@
+package synod.runtime;
+
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * {@code config/cluster.json}: limits and timeouts every process of a run shares. Unknown keys are
+ * refused, so a typo is an error rather than a silently ignored setting.
+ */
+public record ClusterConfig(int frameBytesMax, String nodeHeap, long startMillis, long commandMillis,
+                            long stallMillis, long helloMillis) {
+
+    public static final ClusterConfig DEFAULT = new ClusterConfig(1 << 20, "64m", 30_000, 30_000, 10_000, 10_000);
+
+    /**
+     * Reads {@code file} over the defaults (a key it leaves out keeps its default); a missing file
+     * means the defaults unless {@code mustExist}.
+     */
+    public static ClusterConfig load(Path file, boolean mustExist) throws IOException {
+        if (!Files.exists(file) && !mustExist) {
+            return DEFAULT;
+        }
+        ObjectMapper mapper = new ObjectMapper()
+                .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, true)
+                .configure(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES, true);
+        ObjectNode merged = mapper.valueToTree(DEFAULT);
+        JsonNode given = mapper.readTree(file.toFile());
+        if (given == null || !given.isObject()) {
+            throw new IOException(file + ": not a JSON object");
+        }
+        for (var it = given.fieldNames(); it.hasNext(); ) {
+            String key = it.next();
+            if (!merged.has(key)) {
+                throw new IOException(file + ": unknown key \"" + key + "\" (known: " + merged.properties().stream()
+                        .map(java.util.Map.Entry::getKey).toList() + ")");
+            }
+        }
+        merged.setAll((ObjectNode) given);
+        ClusterConfig c = mapper.treeToValue(merged, ClusterConfig.class);
+        if (c.frameBytesMax < 1024 || c.startMillis < 100 || c.commandMillis < 100 || c.stallMillis < 10
+                || c.helloMillis < 10 || c.nodeHeap == null || !c.nodeHeap.matches("\\d+[kmgKMG]?")) {
+            throw new IOException(file + ": a value is out of range: " + c);
+        }
+        return c;
+    }
+
+    public Transport.Settings transportSettings() {
+        return new Transport.Settings(stallMillis, helloMillis, Transport.Settings.DEFAULT.outBytesMax(),
+                Transport.Settings.DEFAULT.backoffMinMillis(), Transport.Settings.DEFAULT.backoffMaxMillis());
+    }
+}
