@@ -59,6 +59,12 @@ public final class BankNode {
         return q == null ? 0 : q.size();
     }
 
+    /** The messages waiting on the channel from {@code peer}, head first (a copy, for checkers). */
+    public List<BankMsg> waiting(String peer) {
+        ArrayDeque<BankMsg> q = inbound.get(peer);
+        return q == null ? List.of() : List.copyOf(q);
+    }
+
     /** One step: a message from {@code from} (a peer, or {@link Envelope#MASTER}). */
     public Output step(String from, Message message) {
         Output out = new Output();
