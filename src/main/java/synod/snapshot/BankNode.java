@@ -26,7 +26,8 @@ public final class BankNode {
     private long balance;
     private final Map<String, ArrayDeque<BankMsg>> inbound = new TreeMap<>();
     private final Recorder recorder = new Recorder();
-    private int unacked = 0;
+    /** Acks still owed, by peer: only a peer we sent to may ack, and only as often as we sent. */
+    private final Map<String, Integer> unacked = new TreeMap<>();
     private BankMsg.Done pendingReply = null;
 
     public BankNode(String id, long balance) {
@@ -106,7 +107,7 @@ public final class BankNode {
         } else {
             balance -= s.amount();
             out.send(s.to(), new BankMsg.Transfer(s.amount()));
-            awaitAcks(out, 1, new BankMsg.Done(s.seq(), null, List.of(s.to()), null));
+            awaitAcks(out, new BankMsg.Done(s.seq(), null, List.of(s.to()), null));
         }
     }
 
@@ -128,7 +129,7 @@ public final class BankNode {
             if (recorder.onMarker(t.from(), mk.snapshot(), balance, inbound.keySet())) {
                 List<String> peers = peers();
                 peers.forEach(p -> out.send(p, new BankMsg.Marker(mk.snapshot())));
-                awaitAcks(out, peers.size(), new BankMsg.Done(t.seq(), line, peers, null));
+                awaitAcks(out, new BankMsg.Done(t.seq(), line, peers, null));
             } else {
                 reply(out, new BankMsg.Done(t.seq(), line, List.of(), null));
             }
@@ -145,7 +146,7 @@ public final class BankNode {
         recorder.begin(b.snapshot(), balance, inbound.keySet());
         List<String> peers = peers();
         peers.forEach(p -> out.send(p, new BankMsg.Marker(b.snapshot())));
-        awaitAcks(out, peers.size(), new BankMsg.Done(b.seq(), null, peers, null));
+        awaitAcks(out, new BankMsg.Done(b.seq(), null, peers, null));
     }
 
     private void onPeer(String from, BankMsg m, Output out) {
@@ -168,22 +169,29 @@ public final class BankNode {
     }
 
     private void onEnqueued(String from, Output out) {
-        if (unacked <= 0) {
+        Integer owed = unacked.get(from);
+        if (owed == null) {
+            // Counting acks per peer, not in total, keeps a stray ack from releasing the reply early.
             throw new IllegalArgumentException("unexpected ack from " + from);
         }
-        unacked--;
-        if (unacked == 0 && pendingReply != null) {
+        if (owed == 1) {
+            unacked.remove(from);
+        } else {
+            unacked.put(from, owed - 1);
+        }
+        if (unacked.isEmpty() && pendingReply != null) {
             out.send(Envelope.MASTER, pendingReply);
             pendingReply = null;
         }
     }
 
-    private void awaitAcks(Output out, int count, BankMsg.Done done) {
-        if (count == 0) {
+    /** Replies with {@code done} once every receiver in {@code done.pushed()} has acked. */
+    private void awaitAcks(Output out, BankMsg.Done done) {
+        if (done.pushed().isEmpty()) {
             reply(out, done);
             return;
         }
-        unacked += count;
+        done.pushed().forEach(p -> unacked.merge(p, 1, Integer::sum));
         pendingReply = done;
     }
 

@@ -200,6 +200,13 @@ class BankNodeTest {
     }
 
     @Test
+    void anAckFromAPeerThatWasSentNothingIsRejectedAndDoesNotReleaseTheReply() {
+        step(MASTER, new SendMoney(1, "2", 5));
+        assertThrows(IllegalArgumentException.class, () -> node.step("3", new Enqueued()));
+        assertEquals(List.of(to(MASTER, done(1, null, List.of("2"), null))), step("2", new Enqueued()));
+    }
+
+    @Test
     void aMessageFromAnUnknownPeerIsRejected() {
         assertThrows(IllegalArgumentException.class, () -> node.step("9", new Transfer(5)));
         assertThrows(IllegalArgumentException.class, () -> node.step("9", new Marker(1)));
