@@ -28,6 +28,7 @@ public final class BankNode {
     private long balance;
     private final Map<String, ArrayDeque<BankMsg>> inbound = new TreeMap<>();
     private final Recorder recorder = new Recorder();
+    /** Acks still owed, by peer: only a peer we sent to may ack, and only as often as we sent. */
     private final Map<String, Integer> unacked = new TreeMap<>();
     private final Set<String> down = new TreeSet<>();
     private BankMsg.Done pendingReply = null;
@@ -60,6 +61,12 @@ public final class BankNode {
     public int queued(String peer) {
         ArrayDeque<BankMsg> q = inbound.get(peer);
         return q == null ? 0 : q.size();
+    }
+
+    /** The messages waiting on the channel from {@code peer}, head first (a copy, for checkers). */
+    public List<BankMsg> waiting(String peer) {
+        ArrayDeque<BankMsg> q = inbound.get(peer);
+        return q == null ? List.of() : List.copyOf(q);
     }
 
     /** One step: a message from {@code from} (a peer, or {@link Envelope#MASTER}). */
