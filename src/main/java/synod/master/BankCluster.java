@@ -21,8 +21,19 @@ public interface BankCluster extends AutoCloseable {
         }
     }
 
+    /** A node to create: its id and initial balance. */
+    record NewNode(String id, long amount) {}
+
     /** Starts node {@code id} with {@code amount} and links it both ways with every node in {@code peers}. */
-    void createNode(String id, long amount, List<String> peers) throws ClusterException;
+    default void createNode(String id, long amount, List<String> peers) throws ClusterException {
+        createNodes(List.of(new NewNode(id, amount)), peers);
+    }
+
+    /**
+     * Starts every node of {@code fresh} and links every pair among them and {@code peers}; returns
+     * when all channels are up. Implementations may start them in parallel.
+     */
+    void createNodes(List<NewNode> fresh, List<String> peers) throws ClusterException;
 
     BankMsg.Done send(String from, String to, long amount) throws ClusterException;
 

@@ -74,7 +74,8 @@ public final class BankRunner {
         if (c instanceof Command.StartMaster) {
             return;
         } else if (c instanceof Command.CreateNode n) {
-            createNode(n);
+            createNodes(List.of(n));
+            return;
         } else if (c instanceof Command.Send s) {
             send(s);
         } else if (c instanceof Command.Receive r) {
@@ -95,16 +96,41 @@ public final class BankRunner {
         }
     }
 
-    private void createNode(Command.CreateNode n) throws Refusal, ClusterException {
-        if (nodes.contains(n.id())) {
-            throw new Refusal("node " + n.id() + " already exists");
+    /**
+     * Runs consecutive CreateNode lines together, so their JVMs start in parallel; each line is
+     * still checked, and reported, on its own.
+     */
+    public void createNodes(List<Command.CreateNode> batch) {
+        if (killed) {
+            batch.forEach(c -> diag.error(c.line(), "the cluster was killed by KillAll; command ignored"));
+            return;
         }
-        cluster.createNode(n.id(), n.amount(), List.copyOf(nodes));
-        for (String p : nodes) {
-            depth.put(new Channel(p, n.id()), 0);
-            depth.put(new Channel(n.id(), p), 0);
+        List<Command.CreateNode> valid = new ArrayList<>();
+        TreeSet<String> fresh = new TreeSet<>(NodeIds.ORDER);
+        for (Command.CreateNode n : batch) {
+            if (nodes.contains(n.id()) || !fresh.add(n.id())) {
+                diag.error(n.line(), "node " + n.id() + " already exists");
+            } else {
+                valid.add(n);
+            }
         }
-        nodes.add(n.id());
+        if (valid.isEmpty()) {
+            return;
+        }
+        try {
+            cluster.createNodes(valid.stream().map(n -> new BankCluster.NewNode(n.id(), n.amount())).toList(),
+                    List.copyOf(nodes));
+        } catch (ClusterException e) {
+            diag.error(valid.get(0).line(), e.getMessage());
+            return;
+        }
+        for (Command.CreateNode n : valid) {
+            for (String p : nodes) {
+                depth.put(new Channel(p, n.id()), 0);
+                depth.put(new Channel(n.id(), p), 0);
+            }
+            nodes.add(n.id());
+        }
     }
 
     private void send(Command.Send s) throws Refusal, ClusterException {

@@ -18,16 +18,18 @@ public final class InProcessCluster implements BankCluster {
     private long seq = 0;
 
     @Override
-    public void createNode(String id, long amount, List<String> peers) throws ClusterException {
-        if (nodes.containsKey(id)) {
-            throw new ClusterException("node " + id + " already exists");
+    public void createNodes(List<NewNode> fresh, List<String> peers) throws ClusterException {
+        for (NewNode n : fresh) {
+            if (nodes.containsKey(n.id())) {
+                throw new ClusterException("node " + n.id() + " already exists");
+            }
+            BankNode node = new BankNode(n.id(), n.amount());
+            for (String p : nodes.keySet()) {
+                node.addPeer(p);
+                nodes.get(p).addPeer(n.id());
+            }
+            nodes.put(n.id(), node);
         }
-        BankNode node = new BankNode(id, amount);
-        for (String p : peers) {
-            node.addPeer(p);
-            nodes.get(p).addPeer(id);
-        }
-        nodes.put(id, node);
     }
 
     @Override

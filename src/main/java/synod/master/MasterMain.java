@@ -10,6 +10,8 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Random;
 import org.apache.commons.cli.CommandLine;
 import org.apache.commons.cli.DefaultParser;
@@ -133,28 +135,55 @@ public final class MasterMain {
         return Files.newBufferedReader(Path.of(source), StandardCharsets.UTF_8);
     }
 
-    /** Parses and runs line by line, so typed commands run as they are entered. */
+    /**
+     * Parses and runs line by line, so typed commands run as they are entered. Consecutive
+     * CreateNode lines that are already available run as one batch (their JVMs start together).
+     */
     private static void runScript(BufferedReader in, BankRunner runner, BankRunner.Diagnostics diag, PrintStream out,
                                   boolean prompt) throws IOException {
         int n = 0;
+        Command held = null;
         while (true) {
-            if (prompt) {
-                System.err.print("synod> ");
-            }
-            String text = in.readLine();
-            if (text == null) {
-                return;
-            }
-            n++;
-            try {
-                Command c = ScriptParser.parse(n, text);
-                if (c != null) {
-                    runner.run(c);
-                    out.flush();
+            Command c = held;
+            held = null;
+            if (c == null) {
+                if (prompt) {
+                    System.err.print("synod> ");
                 }
-            } catch (ScriptParser.ScriptError e) {
-                diag.error(n, e.getMessage().replaceFirst("^line \\d+: ", ""));
+                String text = in.readLine();
+                if (text == null) {
+                    return;
+                }
+                c = parse(++n, text, diag);
             }
+            if (c instanceof Command.CreateNode first) {
+                List<Command.CreateNode> batch = new ArrayList<>(List.of(first));
+                while (held == null && in.ready()) {
+                    String text = in.readLine();
+                    if (text == null) {
+                        break;
+                    }
+                    Command next = parse(++n, text, diag);
+                    if (next instanceof Command.CreateNode more) {
+                        batch.add(more);
+                    } else if (next != null) {
+                        held = next;
+                    }
+                }
+                runner.createNodes(batch);
+            } else if (c != null) {
+                runner.run(c);
+            }
+            out.flush();
+        }
+    }
+
+    private static Command parse(int n, String text, BankRunner.Diagnostics diag) {
+        try {
+            return ScriptParser.parse(n, text);
+        } catch (ScriptParser.ScriptError e) {
+            diag.error(n, e.getMessage().replaceFirst("^line \\d+: ", ""));
+            return null;
         }
     }
 }

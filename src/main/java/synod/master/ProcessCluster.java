@@ -86,23 +86,35 @@ public final class ProcessCluster implements BankCluster, Transport.Listener {
     }
 
     @Override
-    public void createNode(String id, long amount, List<String> peers) throws ClusterException {
-        Node node = spawn(id, amount);
-        nodes.put(id, node);
-        int nodePort = awaitHello(node);
+    public void createNodes(List<NewNode> fresh, List<String> peers) throws ClusterException {
+        // Spawn every JVM first: their start-ups overlap, which is most of the time saved.
+        for (NewNode n : fresh) {
+            nodes.put(n.id(), spawn(n.id(), n.amount()));
+        }
+        for (NewNode n : fresh) {
+            awaitHello(nodes.get(n.id()));
+        }
+        List<String> everyone = new ArrayList<>(peers);
+        List<String[]> pairs = new ArrayList<>();
+        for (NewNode n : fresh) {
+            for (String p : everyone) {
+                pairs.add(new String[] {n.id(), p});
+            }
+            everyone.add(n.id());
+        }
         List<CompletableFuture<Void>> waits = new ArrayList<>();
-        for (String p : peers) {
-            waits.add(links.computeIfAbsent(id + ">" + p, k -> new CompletableFuture<>()));
-            waits.add(links.computeIfAbsent(p + ">" + id, k -> new CompletableFuture<>()));
+        for (String[] pair : pairs) {
+            waits.add(links.computeIfAbsent(pair[0] + ">" + pair[1], k -> new CompletableFuture<>()));
+            waits.add(links.computeIfAbsent(pair[1] + ">" + pair[0], k -> new CompletableFuture<>()));
         }
         loop.execute(() -> {
-            for (String p : peers) {
-                transport.send(id, new Control.Connect(p, "127.0.0.1", nodes.get(p).port));
-                transport.send(p, new Control.Connect(id, "127.0.0.1", nodePort));
+            for (String[] pair : pairs) {
+                transport.send(pair[0], new Control.Connect(pair[1], "127.0.0.1", nodes.get(pair[1]).port));
+                transport.send(pair[1], new Control.Connect(pair[0], "127.0.0.1", nodes.get(pair[0]).port));
             }
         });
         for (CompletableFuture<Void> w : waits) {
-            await(w, settings.config().startMillis(), "node " + id + " linking with its peers");
+            await(w, settings.config().startMillis(), "nodes " + fresh + " linking with their peers");
         }
     }
 
@@ -132,11 +144,12 @@ public final class ProcessCluster implements BankCluster, Transport.Listener {
         return Path.of(System.getProperty("java.home"), "bin", "java").toString();
     }
 
-    private int awaitHello(Node node) throws ClusterException {
+    private void awaitHello(Node node) throws ClusterException {
         long deadline = EventLoop.nowMillis() + settings.config().startMillis();
         while (true) {
             try {
-                return node.hello.get(50, TimeUnit.MILLISECONDS);
+                node.hello.get(50, TimeUnit.MILLISECONDS);
+                return;
             } catch (TimeoutException e) {
                 if (!node.process.isAlive()) {
                     throw new ClusterException("node " + node.id + " exited with status " + node.process.exitValue()
