@@ -127,6 +127,7 @@ public final class ProcessCluster implements BankCluster, Transport.Listener {
                     "-cp", System.getProperty("java.class.path"), "synod.runtime.NodeMain",
                     "--id", id, "--master", "127.0.0.1:" + port, "--balance", String.valueOf(amount),
                     "--logs", settings.logs().toString()));
+            nodeArchive().ifPresent(jsa -> cmd.add(1, "-XX:SharedArchiveFile=" + jsa));
             if (settings.configFile() != null) {
                 cmd.addAll(List.of("--config", settings.configFile().toAbsolutePath().toString()));
             }
@@ -138,6 +139,27 @@ public final class ProcessCluster implements BankCluster, Transport.Listener {
         } catch (IOException e) {
             throw new ClusterException("cannot start node " + id + ": " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * The CDS archive the build recorded beside the jar (make's target/node.jsa), if it is not older
+     * than the jar: a stale archive would be ignored by the JVM anyway, after a warning.
+     */
+    private static java.util.Optional<Path> nodeArchive() {
+        String cp = System.getProperty("java.class.path");
+        if (!cp.endsWith(".jar") || cp.contains(java.io.File.pathSeparator)) {
+            return java.util.Optional.empty();
+        }
+        Path jar = Path.of(cp);
+        Path jsa = jar.resolveSibling("node.jsa");
+        try {
+            if (Files.exists(jsa) && Files.getLastModifiedTime(jsa).compareTo(Files.getLastModifiedTime(jar)) >= 0) {
+                return java.util.Optional.of(jsa);
+            }
+        } catch (IOException e) {
+            LOG.warn("cannot read {}: {}", jsa, e.toString());
+        }
+        return java.util.Optional.empty();
     }
 
     private static String javaBin() {
@@ -292,8 +314,16 @@ public final class ProcessCluster implements BankCluster, Transport.Listener {
         }
     }
 
-    /** Kills every node process at once; for a shutdown hook, where nothing may block for long. */
+    /** Kills every node process at once and reaps them; for a shutdown hook (a signal). */
     public void killNow() {
         nodes.values().forEach(n -> n.process.destroyForcibly());
+        for (Node n : nodes.values()) {
+            try {
+                n.process.waitFor(2, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
     }
 }
