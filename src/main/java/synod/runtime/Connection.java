@@ -42,19 +42,20 @@ final class Connection {
     }
 
     /**
-     * Reads what is available. Returns the completed messages, or null at end of stream. A bad
-     * frame throws {@link FrameCodec.FrameException}.
+     * Reads what is available, adding each completed message to {@code got}. Returns false at end of
+     * stream. A bad frame throws {@link FrameCodec.FrameException}, but only after the frames
+     * completed before it are in {@code got}: what a peer sent intact is delivered whatever way TCP
+     * cut the stream.
      */
-    List<Message> read(ByteBuffer scratch) throws IOException {
-        List<Message> got = new ArrayList<>();
+    boolean read(ByteBuffer scratch, List<Message> got) throws IOException {
         while (true) {
             scratch.clear();
             int n = channel.read(scratch);
             if (n < 0) {
-                return got.isEmpty() ? null : got;
+                return false;
             }
             if (n == 0) {
-                return got;
+                return true;
             }
             lastReadMillis = EventLoop.nowMillis();
             scratch.flip();
