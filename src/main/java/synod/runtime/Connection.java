@@ -14,6 +14,8 @@ import synod.core.Message;
  * frames on the way out. It knows nothing of peers or protocols; {@link Transport} does.
  */
 final class Connection {
+    /** Frames handed to one gathering write: enough to fill a socket, not a copy of a long queue. */
+    private static final int WRITE_BATCH = 64;
     final SocketChannel channel;
     final boolean outbound;
     final long openedMillis;
@@ -63,18 +65,31 @@ final class Connection {
         }
     }
 
-    /** Queues a frame and writes as much as the socket takes now. */
+    /**
+     * Queues a frame and writes as much as the socket takes now. Behind other frames it only queues:
+     * the socket is full and OP_WRITE will flush it, so a backed-up connection costs O(1) a frame.
+     */
     void write(ByteBuffer frame) throws IOException {
+        boolean idle = out.isEmpty();
         out.add(frame);
         outBytes += frame.remaining();
-        flush();
+        if (idle) {
+            flush();
+        }
     }
 
     /** Writes queued frames until the socket is full; asks for OP_WRITE if some remain. */
     void flush() throws IOException {
+        ByteBuffer[] batch = new ByteBuffer[WRITE_BATCH];
         while (!out.isEmpty()) {
-            ByteBuffer[] batch = out.toArray(new ByteBuffer[0]);
-            long n = channel.write(batch);
+            int k = 0;
+            for (ByteBuffer b : out) {
+                if (k == batch.length) {
+                    break;
+                }
+                batch[k++] = b;
+            }
+            long n = channel.write(batch, 0, k);
             outBytes -= n;
             while (!out.isEmpty() && !out.peek().hasRemaining()) {
                 out.poll();
