@@ -25,6 +25,7 @@ final class Connection {
     private final FrameReader reader;
     private final ArrayDeque<ByteBuffer> out = new ArrayDeque<>();
     private long outBytes = 0;
+    private ByteBuffer greeting;
 
     Connection(SocketChannel channel, boolean outbound, FrameCodec codec, String peer) {
         this.channel = channel;
@@ -63,6 +64,12 @@ final class Connection {
             scratch.flip();
             reader.feed(scratch, got);
         }
+    }
+
+    /** Writes this connection's Hello: it belongs to this connection and is never sent again. */
+    void greet(ByteBuffer hello) throws IOException {
+        greeting = hello;
+        write(hello);
     }
 
     /**
@@ -108,12 +115,15 @@ final class Connection {
 
     /**
      * Frames not yet fully written, rewound, for a reconnecting link to send again: the peer drops a
-     * half-received frame with the dead connection, so the whole frame goes again.
+     * half-received frame with the dead connection, so the whole frame goes again. The Hello is left
+     * out: the next connection writes its own, and a second one would make the peer close it.
      */
     List<ByteBuffer> unsent() {
         List<ByteBuffer> rest = new ArrayList<>();
         for (ByteBuffer b : out) {
-            rest.add(b.rewind());
+            if (b != greeting) {
+                rest.add(b.rewind());
+            }
         }
         return rest;
     }

@@ -185,7 +185,7 @@ public final class Transport implements AutoCloseable {
     private void linkUp(Link link, Connection c) throws IOException {
         link.up = true;
         link.failures = 0;
-        c.write(codec.encode(new Control.Hello(self, port)));
+        c.greet(codec.encode(new Control.Hello(self, port)));
         for (ByteBuffer b = link.waiting.poll(); b != null; b = link.waiting.poll()) {
             c.write(b);
         }
