@@ -250,6 +250,20 @@ class MasterProcessEndToEndTest {
     }
 
     @Test
+    void errorsAreReportedWithTheirLineAndTheRunEndsWithStatusOneAndNoNode() throws Exception {
+        Master m = startWithTwoNodes();
+        m.send("Send 1 9 5", "Frobnicate 1", "Send 1 2 500", "Send 2 1 1", "Receive 1");
+        m.closeStdin();
+        assertEquals(1, m.awaitExit());
+        assertNoNodeLeft();
+        assertEquals(List.of(SETUP_DONE, "ERR_SEND", "2 Transfer 1"), Master.rest(m.out, m.outSeen));
+        List<String> err = Master.rest(m.err, m.errSeen);
+        assertEquals(2, err.size(), err.toString());
+        assertTrue(err.get(0).startsWith("stdin:5: ") && err.get(0).contains("9"), err.toString());
+        assertTrue(err.get(1).startsWith("stdin:6: "), err.toString());
+    }
+
+    @Test
     void sigtermToTheMasterLeavesNoNode() throws Exception {
         Master m = startWithTwoNodes();
         m.process.toHandle().destroy();
