@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
@@ -52,13 +53,16 @@ public final class ProcessCluster implements BankCluster, Transport.Listener {
         }
     }
 
-    private record Pending(String node, CompletableFuture<Message> reply) {}
+    /** A call to {@code node} whose answer also waits on every node in {@code involved}. */
+    private record Pending(String node, Set<String> involved, CompletableFuture<Message> reply) {}
 
     private final Settings settings;
     private final EventLoop loop = new EventLoop("master-io");
     private final Transport transport;
     private final Map<String, Node> nodes = new ConcurrentHashMap<>();
     private final Map<Long, Pending> calls = new ConcurrentHashMap<>();
+    /** Nodes whose connection to this master closed: they exit when it does, so they are gone. */
+    private final Set<String> gone = ConcurrentHashMap.newKeySet();
     private final Map<String, CompletableFuture<Void>> links = new ConcurrentHashMap<>();
     private final AtomicLong seq = new AtomicLong();
     private final int port;
@@ -87,6 +91,9 @@ public final class ProcessCluster implements BankCluster, Transport.Listener {
 
     @Override
     public void createNodes(List<NewNode> fresh, List<String> peers) throws ClusterException {
+        for (String p : peers) {
+            requireRunning(p);
+        }
         // Spawn every JVM first: their start-ups overlap, which is most of the time saved.
         for (NewNode n : fresh) {
             nodes.put(n.id(), spawn(n.id(), n.amount()));
@@ -189,39 +196,64 @@ public final class ProcessCluster implements BankCluster, Transport.Listener {
     @Override
     public BankMsg.Done send(String from, String to, long amount) throws ClusterException {
         long s = seq.incrementAndGet();
-        return (BankMsg.Done) call(from, s, new BankMsg.SendMoney(s, to, amount));
+        return (BankMsg.Done) call(from, Set.of(from, to), s, new BankMsg.SendMoney(s, to, amount));
     }
 
     @Override
     public BankMsg.Done take(String to, String from) throws ClusterException {
         long s = seq.incrementAndGet();
-        return (BankMsg.Done) call(to, s, new BankMsg.Take(s, from));
+        return (BankMsg.Done) call(to, Set.of(to), s, new BankMsg.Take(s, from));
     }
 
     @Override
     public BankMsg.Done begin(String id, long snapshot) throws ClusterException {
         long s = seq.incrementAndGet();
-        return (BankMsg.Done) call(id, s, new BankMsg.Begin(s, snapshot));
+        return (BankMsg.Done) call(id, Set.copyOf(nodes.keySet()), s, new BankMsg.Begin(s, snapshot));
     }
 
     @Override
     public BankMsg.Report collect(String id, long snapshot) throws ClusterException {
         long s = seq.incrementAndGet();
-        return (BankMsg.Report) call(id, s, new BankMsg.Collect(s, snapshot));
+        return (BankMsg.Report) call(id, Set.of(id), s, new BankMsg.Collect(s, snapshot));
     }
 
-    private Message call(String id, long s, BankMsg command) throws ClusterException {
-        Node node = nodes.get(id);
-        if (node == null || !node.process.isAlive()) {
-            throw new ClusterException("node " + id + " is not running");
+    /**
+     * Sends {@code command} to node {@code id} and waits for its answer. {@code involved} are the
+     * nodes the answer waits on (the node itself, and any peer it must hear an ack from): if one is
+     * gone before or during the call, the call fails at once instead of running into the timeout.
+     * A Take is counted as involving only its node, though taking a marker waits on every peer: the
+     * node itself answers at once, with an error, when a peer's channel breaks (BankNode.onPeerDown).
+     */
+    private Message call(String id, Set<String> involved, long s, BankMsg command) throws ClusterException {
+        for (String n : involved) {
+            requireRunning(n);
         }
         CompletableFuture<Message> reply = new CompletableFuture<>();
-        calls.put(s, new Pending(id, reply));
-        loop.execute(() -> transport.send(id, command));
+        calls.put(s, new Pending(id, involved, reply));
+        loop.execute(() -> {
+            // On the loop, ordered with onDisconnected: either it already marked a node gone, or it
+            // will find this call pending.
+            for (String n : involved) {
+                if (gone.contains(n)) {
+                    reply.completeExceptionally(new IOException("node " + n + " is not connected"));
+                    return;
+                }
+            }
+            if (!transport.send(id, command)) {
+                reply.completeExceptionally(new IOException("node " + id + " is not connected"));
+            }
+        });
         try {
             return await(reply, settings.config().commandMillis(), "node " + id + " answering " + command);
         } finally {
             calls.remove(s);
+        }
+    }
+
+    private void requireRunning(String id) throws ClusterException {
+        Node node = nodes.get(id);
+        if (node == null || !node.process.isAlive() || gone.contains(id)) {
+            throw new ClusterException("node " + id + " is not running");
         }
     }
 
@@ -274,8 +306,9 @@ public final class ProcessCluster implements BankCluster, Transport.Listener {
             return;
         }
         LOG.warn("node {} disconnected", peer);
+        gone.add(peer);
         for (Pending p : calls.values()) {
-            if (p.node().equals(peer)) {
+            if (p.involved().contains(peer)) {
                 p.reply().completeExceptionally(new IOException("node " + peer + " vanished"));
             }
         }

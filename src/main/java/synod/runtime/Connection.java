@@ -14,6 +14,8 @@ import synod.core.Message;
  * frames on the way out. It knows nothing of peers or protocols; {@link Transport} does.
  */
 final class Connection {
+    /** Frames handed to one gathering write: enough to fill a socket, not a copy of a long queue. */
+    private static final int WRITE_BATCH = 64;
     final SocketChannel channel;
     final boolean outbound;
     final long openedMillis;
@@ -23,6 +25,7 @@ final class Connection {
     private final FrameReader reader;
     private final ArrayDeque<ByteBuffer> out = new ArrayDeque<>();
     private long outBytes = 0;
+    private ByteBuffer greeting;
 
     Connection(SocketChannel channel, boolean outbound, FrameCodec codec, String peer) {
         this.channel = channel;
@@ -42,19 +45,20 @@ final class Connection {
     }
 
     /**
-     * Reads what is available. Returns the completed messages, or null at end of stream. A bad
-     * frame throws {@link FrameCodec.FrameException}.
+     * Reads what is available, adding each completed message to {@code got}. Returns false at end of
+     * stream. A bad frame throws {@link FrameCodec.FrameException}, but only after the frames
+     * completed before it are in {@code got}: what a peer sent intact is delivered whatever way TCP
+     * cut the stream.
      */
-    List<Message> read(ByteBuffer scratch) throws IOException {
-        List<Message> got = new ArrayList<>();
+    boolean read(ByteBuffer scratch, List<Message> got) throws IOException {
         while (true) {
             scratch.clear();
             int n = channel.read(scratch);
             if (n < 0) {
-                return got.isEmpty() ? null : got;
+                return false;
             }
             if (n == 0) {
-                return got;
+                return true;
             }
             lastReadMillis = EventLoop.nowMillis();
             scratch.flip();
@@ -62,18 +66,37 @@ final class Connection {
         }
     }
 
-    /** Queues a frame and writes as much as the socket takes now. */
+    /** Writes this connection's Hello: it belongs to this connection and is never sent again. */
+    void greet(ByteBuffer hello) throws IOException {
+        greeting = hello;
+        write(hello);
+    }
+
+    /**
+     * Queues a frame and writes as much as the socket takes now. Behind other frames it only queues:
+     * the socket is full and OP_WRITE will flush it, so a backed-up connection costs O(1) a frame.
+     */
     void write(ByteBuffer frame) throws IOException {
+        boolean idle = out.isEmpty();
         out.add(frame);
         outBytes += frame.remaining();
-        flush();
+        if (idle) {
+            flush();
+        }
     }
 
     /** Writes queued frames until the socket is full; asks for OP_WRITE if some remain. */
     void flush() throws IOException {
+        ByteBuffer[] batch = new ByteBuffer[WRITE_BATCH];
         while (!out.isEmpty()) {
-            ByteBuffer[] batch = out.toArray(new ByteBuffer[0]);
-            long n = channel.write(batch);
+            int k = 0;
+            for (ByteBuffer b : out) {
+                if (k == batch.length) {
+                    break;
+                }
+                batch[k++] = b;
+            }
+            long n = channel.write(batch, 0, k);
             outBytes -= n;
             while (!out.isEmpty() && !out.peek().hasRemaining()) {
                 out.poll();
@@ -92,12 +115,15 @@ final class Connection {
 
     /**
      * Frames not yet fully written, rewound, for a reconnecting link to send again: the peer drops a
-     * half-received frame with the dead connection, so the whole frame goes again.
+     * half-received frame with the dead connection, so the whole frame goes again. The Hello is left
+     * out: the next connection writes its own, and a second one would make the peer close it.
      */
     List<ByteBuffer> unsent() {
         List<ByteBuffer> rest = new ArrayList<>();
         for (ByteBuffer b : out) {
-            rest.add(b.rewind());
+            if (b != greeting) {
+                rest.add(b.rewind());
+            }
         }
         return rest;
     }

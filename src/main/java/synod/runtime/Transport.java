@@ -185,7 +185,7 @@ public final class Transport implements AutoCloseable {
     private void linkUp(Link link, Connection c) throws IOException {
         link.up = true;
         link.failures = 0;
-        c.write(codec.encode(new Control.Hello(self, port)));
+        c.greet(codec.encode(new Control.Hello(self, port)));
         for (ByteBuffer b = link.waiting.poll(); b != null; b = link.waiting.poll()) {
             c.write(b);
         }
@@ -248,31 +248,56 @@ public final class Transport implements AutoCloseable {
         if (!k.isValid() || !k.isReadable()) {
             return;
         }
-        List<Message> got = c.read(scratch);
-        if (got == null) {
+        List<Message> got = new ArrayList<>();
+        boolean open;
+        try {
+            open = c.read(scratch, got);
+        } catch (IOException e) {
+            handOver(c, got);
+            throw e;
+        }
+        handOver(c, got);
+        if (!open) {
             throw new IOException("closed by peer");
         }
+    }
+
+    /** Hands complete messages to the listener in order; the first frame must be a Hello. */
+    private void handOver(Connection c, List<Message> got) throws FrameCodec.FrameException {
         for (Message m : got) {
+            if (!c.channel.isOpen()) {
+                return;
+            }
             if (c.peer == null) {
                 hello(c, m);
-                listener.onMessage(c.peer, m);
             } else if (m instanceof Control.Hello) {
                 throw new FrameCodec.FrameException("second Hello on one connection");
             } else {
                 deliver(c, m);
             }
-            if (!c.channel.isOpen()) {
-                return;
-            }
         }
     }
 
+    /**
+     * Names an accepted connection. The listener may refuse the Hello like any message; then this
+     * connection is closed and a connection the same peer already had is left alone.
+     */
     private void hello(Connection c, Message m) throws FrameCodec.FrameException {
         if (!(m instanceof Control.Hello h) || h.from() == null || h.from().isBlank()) {
             throw new FrameCodec.FrameException("first frame is not a Hello: " + m);
         }
         c.peer = h.from();
         Connection old = inbound.put(c.peer, c);
+        try {
+            listener.onMessage(c.peer, m);
+        } catch (IllegalArgumentException e) {
+            if (old != null) {
+                inbound.put(c.peer, old);
+            } else {
+                inbound.remove(c.peer);
+            }
+            throw new FrameCodec.FrameException("refused Hello from " + c.peer + ": " + e.getMessage(), e);
+        }
         if (old != null && old != c) {
             LOG.info("{} reconnected; closing its old connection", c.peer);
             old.close();

@@ -1,0 +1,119 @@
+package synod.runtime;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import org.junit.jupiter.api.Test;
+import synod.core.Message;
+import synod.snapshot.BankMsg;
+
+/** The wire format of ARCHITECTURE "Wire": length prefix, UTF-8 JSON, "type" = simple class name. */
+class FrameCodecTest {
+    static final int MAX = 4096;
+    final FrameCodec codec = new FrameCodec(MAX);
+
+    /** One instance of every message record, with nulls, empty and non-ASCII values where allowed. */
+    static List<Message> samples() {
+        Map<String, Long> channels = new TreeMap<>(Map.of("2", 5L, "é3", 0L));
+        return List.of(
+                new Control.Hello("node-1", 40123),
+                new Control.Connect("2", "127.0.0.1", 65535),
+                new Control.Linked("3"),
+                new Control.Shutdown(),
+                new BankMsg.Transfer(Long.MAX_VALUE),
+                new BankMsg.Marker(7),
+                new BankMsg.Enqueued(),
+                new BankMsg.SendMoney(1, "2", 10),
+                new BankMsg.Take(2, "1"),
+                new BankMsg.Begin(3, 1),
+                new BankMsg.Collect(4, 1),
+                new BankMsg.Done(5, "1 Transfer 10", List.of("2", "3"), null),
+                new BankMsg.Done(6, null, List.of(), "node 1 has no channel to ü"),
+                new BankMsg.Report(7, 1, 90L, channels, List.of("3")),
+                new BankMsg.Report(8, 1, null, Map.of(), List.of()));
+    }
+
+    @Test
+    void everyControlAndBankRecordRoundTrips() throws Exception {
+        Set<Class<?>> covered = new HashSet<>();
+        for (Message m : samples()) {
+            ByteBuffer frame = codec.encode(m);
+            int length = frame.getInt();
+            assertEquals(frame.remaining(), length, "length prefix of " + m);
+            byte[] body = new byte[length];
+            frame.get(body);
+            Message back = codec.decode(body);
+            assertEquals(m, back);
+            assertEquals(m.getClass().getSimpleName(),
+                    new ObjectMapper().readTree(body).get("type").asText(), "JSON \"type\" of " + m);
+            covered.add(m.getClass());
+        }
+        Set<Class<?>> all = new HashSet<>();
+        all.addAll(Arrays.asList(Control.class.getPermittedSubclasses()));
+        all.addAll(Arrays.asList(BankMsg.class.getPermittedSubclasses()));
+        assertEquals(all, covered, "a message type has no round-trip sample");
+    }
+
+    @Test
+    void lengthPrefixIsBigEndianAndBodyIsUtf8() {
+        ByteBuffer frame = codec.encode(new Control.Linked("é"));
+        byte[] bytes = new byte[frame.remaining()];
+        frame.get(bytes);
+        String json = "{\"type\":\"Linked\",\"peer\":\"é\"}";
+        byte[] utf8 = json.getBytes(StandardCharsets.UTF_8);
+        assertEquals(utf8.length, ((bytes[0] & 0xff) << 24) | ((bytes[1] & 0xff) << 16) | ((bytes[2] & 0xff) << 8)
+                | (bytes[3] & 0xff));
+        assertArrayEquals(utf8, Arrays.copyOfRange(bytes, 4, bytes.length));
+    }
+
+    @Test
+    void lengthsOutsideOneToMaxAreRejected() throws Exception {
+        for (int bad : new int[] {0, -1, Integer.MIN_VALUE, MAX + 1, Integer.MAX_VALUE}) {
+            assertThrows(FrameCodec.FrameException.class, () -> codec.checkLength(bad), "length " + bad);
+        }
+        assertEquals(1, codec.checkLength(1));
+        assertEquals(MAX, codec.checkLength(MAX));
+    }
+
+    @Test
+    void encodingAMessageOverTheLimitFailsLoudly() {
+        FrameCodec small = new FrameCodec(16);
+        assertThrows(IllegalStateException.class, () -> small.encode(new Control.Linked("x".repeat(100))));
+    }
+
+    @Test
+    void badBodiesAreFrameExceptions() {
+        List<String> bad = List.of(
+                "not json at all",
+                "{\"type\":\"Linked\",\"peer\":",          // truncated
+                "null",                                     // JSON null
+                "[]",
+                "42",
+                "{\"type\":\"Bogus\",\"peer\":\"1\"}",      // unknown type
+                "{\"type\":\"Message\"}",                   // the interface itself
+                "{\"type\":\"String\"}",
+                "{\"peer\":\"1\"}",                         // missing type
+                "{\"type\":null,\"peer\":\"1\"}",
+                "{\"type\":\"Linked\",\"peer\":\"1\"} trailing",
+                "{\"type\":\"Linked\",\"peer\":\"1\"}{\"type\":\"Shutdown\"}",
+                "{\"type\":\"Linked\",\"peer\":\"1\",\"extra\":1}", // unknown property
+                "{\"type\":\"Transfer\",\"amount\":null}",  // null for a primitive
+                "{\"type\":\"Transfer\",\"amount\":\"lots\"}");
+        for (String body : bad) {
+            assertThrows(FrameCodec.FrameException.class, () -> codec.decode(body.getBytes(StandardCharsets.UTF_8)),
+                    body);
+        }
+        assertThrows(FrameCodec.FrameException.class, () -> codec.decode(new byte[] {(byte) 0xff, (byte) 0xfe, 0}),
+                "invalid UTF-8");
+    }
+}
