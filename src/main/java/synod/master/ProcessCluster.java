@@ -16,6 +16,7 @@ import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import synod.core.BadMessage;
 import synod.core.Envelope;
 import synod.core.Message;
 import synod.runtime.ClusterConfig;
@@ -276,7 +277,7 @@ public final class ProcessCluster implements BankCluster, Transport.Listener {
     public void onMessage(String from, Message m) {
         Node node = nodes.get(from);
         if (node == null) {
-            throw new IllegalArgumentException("unknown node " + from + " dialled the master");
+            throw new BadMessage("unknown node " + from + " dialled the master");
         }
         if (m instanceof Control.Hello h) {
             node.port = h.port();
@@ -288,14 +289,14 @@ public final class ProcessCluster implements BankCluster, Transport.Listener {
         } else if (m instanceof BankMsg.Report r) {
             complete(from, r.seq(), r);
         } else {
-            throw new IllegalArgumentException("unexpected " + m);
+            throw new BadMessage("unexpected " + m);
         }
     }
 
     private void complete(String from, long s, Message m) {
         Pending p = calls.get(s);
         if (p == null || !p.node().equals(from)) {
-            throw new IllegalArgumentException("reply " + m + " matches no call to " + from);
+            throw new BadMessage("reply " + m + " matches no call to " + from);
         }
         p.reply().complete(m);
     }

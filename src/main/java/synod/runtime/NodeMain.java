@@ -10,6 +10,7 @@ import org.apache.commons.cli.Options;
 import org.apache.commons.cli.ParseException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import synod.core.BadMessage;
 import synod.core.Envelope;
 import synod.core.Message;
 import synod.core.Output;
@@ -94,7 +95,7 @@ public final class NodeMain implements Transport.Listener {
         } else if (m instanceof BankMsg) {
             send(core.step(from, m));
         } else {
-            throw new IllegalArgumentException("unexpected " + m + " from " + from);
+            throw new BadMessage("unexpected " + m + " from " + from);
         }
     }
 

@@ -15,6 +15,7 @@ import java.util.Map;
 import java.util.Random;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import synod.core.BadMessage;
 import synod.core.Message;
 
 /**
@@ -24,7 +25,7 @@ import synod.core.Message;
  * nameless until it has sent one.
  *
  * <p>A malformed frame, an unknown type, a frame over the size limit, a peer message the protocol
- * refuses (IllegalArgumentException), a stall mid-frame or a missing Hello close that one
+ * refuses ({@link BadMessage}), a stall mid-frame or a missing Hello close that one
  * connection; the node carries on. Outgoing links redial with exponential backoff and resend what
  * was not yet written.
  */
@@ -290,7 +291,7 @@ public final class Transport implements AutoCloseable {
         Connection old = inbound.put(c.peer, c);
         try {
             listener.onMessage(c.peer, m);
-        } catch (IllegalArgumentException e) {
+        } catch (BadMessage e) {
             if (old != null) {
                 inbound.put(c.peer, old);
             } else {
@@ -308,7 +309,7 @@ public final class Transport implements AutoCloseable {
     private void deliver(Connection c, Message m) throws FrameCodec.FrameException {
         try {
             listener.onMessage(c.peer, m);
-        } catch (IllegalArgumentException e) {
+        } catch (BadMessage e) {
             throw new FrameCodec.FrameException("refused message from " + c.peer + ": " + e.getMessage(), e);
         }
     }

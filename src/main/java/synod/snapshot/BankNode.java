@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import synod.core.BadMessage;
 import synod.core.Check;
 import synod.core.Envelope;
 import synod.core.Message;
@@ -73,7 +74,7 @@ public final class BankNode {
     public Output step(String from, Message message) {
         Output out = new Output();
         if (!(message instanceof BankMsg m)) {
-            throw new IllegalArgumentException("not a bank message: " + message);
+            throw new BadMessage("not a bank message: " + message);
         }
         if (from.equals(Envelope.MASTER)) {
             onCommand(m, out);
@@ -85,7 +86,7 @@ public final class BankNode {
 
     private void onCommand(BankMsg m, Output out) {
         if (pendingReply != null) {
-            throw new IllegalArgumentException("command " + m + " while one is still in progress");
+            throw new BadMessage("command " + m + " while one is still in progress");
         }
         if (m instanceof BankMsg.SendMoney s) {
             onSendMoney(s, out);
@@ -96,7 +97,7 @@ public final class BankNode {
         } else if (m instanceof BankMsg.Collect c) {
             out.send(Envelope.MASTER, recorder.report(c.seq(), c.snapshot()));
         } else {
-            throw new IllegalArgumentException("not a master command: " + m);
+            throw new BadMessage("not a master command: " + m);
         }
     }
 
@@ -169,14 +170,14 @@ public final class BankNode {
         } else if (m instanceof BankMsg.Enqueued) {
             onEnqueued(from, out);
         } else {
-            throw new IllegalArgumentException("peer " + from + " sent a master message " + m);
+            throw new BadMessage("peer " + from + " sent a master message " + m);
         }
     }
 
     private void enqueue(String from, BankMsg m, Output out) {
         ArrayDeque<BankMsg> q = inbound.get(from);
         if (q == null) {
-            throw new IllegalArgumentException("message from unknown peer " + from);
+            throw new BadMessage("message from unknown peer " + from);
         }
         q.addLast(m);
         out.send(from, new BankMsg.Enqueued());
@@ -185,7 +186,7 @@ public final class BankNode {
     private void onEnqueued(String from, Output out) {
         Integer n = unacked.get(from);
         if (n == null) {
-            throw new IllegalArgumentException("unexpected ack from " + from);
+            throw new BadMessage("unexpected ack from " + from);
         }
         if (n == 1) {
             unacked.remove(from);

@@ -26,6 +26,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import synod.core.BadMessage;
 import synod.core.Check;
 import synod.core.Message;
 import synod.snapshot.BankMsg;
@@ -55,7 +56,7 @@ class TransportTest {
     }
 
     /**
-     * Records every callback. It refuses (IllegalArgumentException) a negative Transfer and a Hello
+     * Records every callback. It refuses (BadMessage) a negative Transfer and a Hello
      * from "intruder", as a protocol refuses a peer's message, and treats a negative Marker as its
      * own broken invariant.
      */
@@ -66,11 +67,11 @@ class TransportTest {
         public void onMessage(String from, Message m) {
             if (m instanceof BankMsg.Transfer && ((BankMsg.Transfer) m).amount() < 0) {
                 events.add(new Event("refused", from, m));
-                throw new IllegalArgumentException("negative transfer");
+                throw new BadMessage("negative transfer");
             }
             if (m instanceof Control.Hello && ((Control.Hello) m).from().equals("intruder")) {
                 events.add(new Event("refused", from, m));
-                throw new IllegalArgumentException("intruders are not welcome");
+                throw new BadMessage("intruders are not welcome");
             }
             if (m instanceof BankMsg.Marker && ((BankMsg.Marker) m).snapshot() < 0) {
                 events.add(new Event("violated", from, m));
