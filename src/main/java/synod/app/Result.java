@@ -1,0 +1,26 @@
+package synod.app;
+
+import com.fasterxml.jackson.annotation.JsonSubTypes;
+import com.fasterxml.jackson.annotation.JsonTypeInfo;
+
+/** What applying an {@link Op} answered: a value, never an exception (refusals included). */
+@JsonTypeInfo(use = JsonTypeInfo.Id.NAME, property = "result")
+@JsonSubTypes({
+    @JsonSubTypes.Type(value = Result.Acquired.class, name = "acquired"),
+    @JsonSubTypes.Type(value = Result.Waiting.class, name = "waiting"),
+    @JsonSubTypes.Type(value = Result.Released.class, name = "released"),
+    @JsonSubTypes.Type(value = Result.NotHolder.class, name = "not-holder"),
+})
+public sealed interface Result {
+
+    /** The client holds {@code lock}; {@code token} is its fencing token for this grant. */
+    record Acquired(String lock, long token) implements Result {}
+
+    /** The client is queued for {@code lock}; it is granted later, in order. */
+    record Waiting(String lock) implements Result {}
+
+    record Released(String lock) implements Result {}
+
+    /** An unlock by a client that does not hold the lock. */
+    record NotHolder(String lock) implements Result {}
+}

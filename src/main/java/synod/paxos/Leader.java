@@ -1,0 +1,294 @@
+package synod.paxos;
+
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import synod.core.Output;
+
+/**
+ * The proposer side of a node: follower, candidate (phase 1 over all slots from the first one this
+ * node has not applied: the scout) or leader (phase 2 per slot: the commanders, many slots in flight,
+ * one batch of requests per slot). A follower that hears nothing from a leader for a randomized
+ * election timeout becomes a candidate; a candidate or leader that learns of a higher ballot steps
+ * down and waits an exponentially growing, jittered backoff before trying again, which is what keeps
+ * two candidates from preempting each other for ever.
+ *
+ * <p>Invariants: a ballot this node proposes is above every ballot it promised, so it is never
+ * reused, even after a restart; a leader proposes at most one value per slot per ballot.
+ */
+final class Leader {
+    enum Role { FOLLOWER, CANDIDATE, LEADER }
+
+    /** Talks to the group for the leader; implemented by {@link PaxosNode}. */
+    interface Net {
+        void send(String to, PaxosMsg m, Output out);
+
+        void broadcast(PaxosMsg m, Output out);
+    }
+
+    private static final class Proposal {
+        final Value value;
+        final Set<String> acks = new TreeSet<>();
+        long sentAt;
+
+        Proposal(Value value, long sentAt) {
+            this.value = value;
+            this.sentAt = sentAt;
+        }
+    }
+
+    private final PaxosConfig cfg;
+    private final String me;
+    private final int myIndex;
+    private final Random random;
+    private final Acceptor acceptor;
+    private final Replica replica;
+    private final Net net;
+
+    private Role role = Role.FOLLOWER;
+    private Ballot ballot = Ballot.ZERO;
+    private Ballot leaderBallot = Ballot.ZERO;
+    private String leader;
+    private long now;
+    private long electionDeadline;
+    private long backoff;
+    private long phaseStart;
+    private long lastSent;
+    private long prepareFrom;
+    private final TreeMap<String, PaxosMsg.Promise> promises = new TreeMap<>();
+    private final TreeMap<Long, Proposal> proposals = new TreeMap<>();
+    private long nextSlot;
+    private final ArrayDeque<Request> queue = new ArrayDeque<>();
+    private final Set<String> queued = new TreeSet<>();
+    private final List<PaxosMsg.NewView> views = new ArrayList<>();
+
+    Leader(PaxosConfig cfg, String me, Random random, Acceptor acceptor, Replica replica, Net net) {
+        this.cfg = cfg;
+        this.me = me;
+        this.myIndex = cfg.index(me);
+        this.random = random;
+        this.acceptor = acceptor;
+        this.replica = replica;
+        this.net = net;
+        this.backoff = cfg.backoffMinTicks();
+        this.electionDeadline = electionTimeout();
+    }
+
+    Role role() {
+        return role;
+    }
+
+    Ballot ballot() {
+        return role == Role.FOLLOWER ? leaderBallot : ballot;
+    }
+
+    /** The node believed to lead, or null. */
+    String leader() {
+        return leader;
+    }
+
+    List<PaxosMsg.NewView> views() {
+        return views;
+    }
+
+    long now() {
+        return now;
+    }
+
+    private long electionTimeout() {
+        return now + cfg.electionTicks() + random.nextInt(cfg.electionTicks());
+    }
+
+    // ---- time ----
+
+    void tick(Output out) {
+        now++;
+        if (role == Role.FOLLOWER && now >= electionDeadline) {
+            startElection(out);
+        } else if (role == Role.CANDIDATE) {
+            if (now - phaseStart >= cfg.electionTicks()) {
+                stepDown(true); // no majority answered in time: try again later, higher
+            } else if (now - lastSent >= cfg.retransmitTicks()) {
+                lastSent = now;
+                for (String n : cfg.nodes()) {
+                    if (!promises.containsKey(n)) {
+                        net.send(n, new PaxosMsg.Prepare(ballot, prepareFrom), out);
+                    }
+                }
+            }
+        } else if (role == Role.LEADER && now - lastSent >= cfg.heartbeatTicks()) {
+            heartbeat(out);
+        }
+    }
+
+    private void startElection(Output out) {
+        Ballot base = max(max(acceptor.promised(), leaderBallot), ballot);
+        ballot = base.nextFor(myIndex);
+        role = Role.CANDIDATE;
+        leader = null;
+        promises.clear();
+        phaseStart = now;
+        lastSent = now;
+        prepareFrom = replica.slotOut();
+        net.broadcast(new PaxosMsg.Prepare(ballot, prepareFrom), out);
+        out.point("after-send-prepare");
+    }
+
+    private void stepDown(boolean preempted) {
+        role = Role.FOLLOWER;
+        proposals.clear();
+        queue.clear();
+        queued.clear();
+        promises.clear();
+        long wait = backoff / 2 + random.nextInt((int) Math.max(1, backoff / 2 + 1));
+        electionDeadline = electionTimeout() + (preempted ? wait : 0);
+        if (preempted) {
+            backoff = Math.min(cfg.backoffMaxTicks(), backoff * 2);
+        }
+    }
+
+    private static Ballot max(Ballot a, Ballot b) {
+        return a.atLeast(b) ? a : b;
+    }
+
+    // ---- phase 1 ----
+
+    void onPromise(String from, PaxosMsg.Promise p, Output out) {
+        if (role != Role.CANDIDATE || !p.ballot().equals(ballot) || p.fromSlot() != prepareFrom) {
+            return;
+        }
+        if (p.checkpointSlot() > prepareFrom) {
+            // That acceptor forgot slots this node never applied: learn them first, lead later.
+            net.send(from, new PaxosMsg.CatchUp(replica.slotOut()), out);
+            stepDown(false);
+            return;
+        }
+        promises.put(from, p);
+        if (promises.size() >= cfg.majority()) {
+            becomeLeader(out);
+        }
+    }
+
+    private void becomeLeader(Output out) {
+        TreeMap<Long, PValue> best = new TreeMap<>();
+        for (PaxosMsg.Promise p : promises.values()) {
+            for (PValue pv : p.accepted()) {
+                PValue had = best.get(pv.slot());
+                if (pv.slot() >= prepareFrom && (had == null || pv.ballot().above(had.ballot()))) {
+                    best.put(pv.slot(), pv);
+                }
+            }
+        }
+        long last = best.isEmpty() ? prepareFrom - 1 : best.lastKey();
+        List<PValue> entries = new ArrayList<>();
+        for (long s = prepareFrom; s <= last; s++) {
+            Value known = replica.decidedValue(s);
+            Value v = known != null ? known : best.containsKey(s) ? best.get(s).value() : Value.NOOP;
+            entries.add(new PValue(ballot, s, v));
+        }
+        role = Role.LEADER;
+        leader = me;
+        leaderBallot = ballot;
+        backoff = cfg.backoffMinTicks();
+        proposals.clear();
+        entries.forEach(e -> proposals.put(e.slot(), new Proposal(e.value(), now)));
+        nextSlot = last + 1;
+        PaxosMsg.NewView view = new PaxosMsg.NewView(ballot, prepareFrom, entries);
+        views.add(view);
+        net.broadcast(view, out);
+        heartbeat(out);
+        proposeQueued(out);
+    }
+
+    /** An acceptor refused our ballot: someone is ahead of us. */
+    void onNack(PaxosMsg.Nack n) {
+        if (role != Role.FOLLOWER && n.ballot().equals(ballot) && n.promised().above(ballot)) {
+            stepDown(true);
+        }
+    }
+
+    /** A message carrying {@code b} from {@code from}: a higher ballot makes us step down. */
+    void observe(String from, Ballot b, boolean fromLeader) {
+        if (role != Role.FOLLOWER && b.above(ballot)) {
+            stepDown(true);
+        }
+        if (fromLeader && b.atLeast(leaderBallot) && !from.equals(me)) {
+            leaderBallot = b;
+            leader = from;
+            electionDeadline = electionTimeout();
+        } else if (!fromLeader && role == Role.FOLLOWER && b.above(leaderBallot)) {
+            electionDeadline = electionTimeout(); // a candidate is at work: give it time
+        }
+    }
+
+    // ---- phase 2 ----
+
+    /** A client request reached the leader: queue it once, propose when a slot is free. */
+    void submit(Request r, Output out) {
+        if (role == Role.LEADER && queued.add(r.client() + "#" + r.seq())) {
+            queue.add(r);
+            proposeQueued(out);
+        }
+    }
+
+    private void proposeQueued(Output out) {
+        while (role == Role.LEADER && !queue.isEmpty() && proposals.size() < cfg.maxInFlight()) {
+            List<Request> batch = new ArrayList<>();
+            while (!queue.isEmpty() && batch.size() < cfg.maxBatch()) {
+                batch.add(queue.poll());
+            }
+            long slot = nextSlot++;
+            Value v = new Value(batch);
+            proposals.put(slot, new Proposal(v, now));
+            net.broadcast(new PaxosMsg.Accept(ballot, List.of(new PValue(ballot, slot, v))), out);
+            out.point("after-send-accept");
+        }
+    }
+
+    void onAccepted(String from, PaxosMsg.Accepted a, Output out) {
+        if (role != Role.LEADER || !a.ballot().equals(ballot)) {
+            return;
+        }
+        for (long slot : a.slots()) {
+            Proposal p = proposals.get(slot);
+            if (p != null && p.acks.add(from) && p.acks.size() >= cfg.majority()) {
+                proposals.remove(slot);
+                out.point("before-send-commit");
+                net.broadcast(new PaxosMsg.Decide(slot, p.value), out);
+            }
+        }
+        proposeQueued(out);
+    }
+
+    /** A decided value: its requests need no more proposing. */
+    void onDecided(Value v) {
+        for (Request r : v.requests()) {
+            queued.remove(r.client() + "#" + r.seq());
+        }
+    }
+
+    private void heartbeat(Output out) {
+        lastSent = now;
+        for (String n : cfg.nodes()) {
+            if (!n.equals(me)) {
+                net.send(n, new PaxosMsg.Heartbeat(ballot, replica.slotOut()), out);
+            }
+        }
+        for (var e : proposals.entrySet()) {
+            Proposal p = e.getValue();
+            if (now - p.sentAt >= cfg.retransmitTicks()) {
+                p.sentAt = now;
+                PaxosMsg.Accept again = new PaxosMsg.Accept(ballot, List.of(new PValue(ballot, e.getKey(), p.value)));
+                for (String n : cfg.nodes()) {
+                    if (!p.acks.contains(n)) {
+                        net.send(n, again, out);
+                    }
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,256 @@
+package synod.paxos;
+
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import synod.app.StateMachine;
+import synod.core.BadMessage;
+import synod.core.Message;
+import synod.core.Output;
+
+/**
+ * One Multi-Paxos node as a pure core: acceptor, replica and leader together, stepped by messages
+ * and ticks, answering with an {@link Output}. Messages a node sends itself are handled within the
+ * same step, so its own promise or acceptance is in the step's records, which the runtime forces to
+ * disk before anything leaves.
+ *
+ * <p>Invariants (checked by the simulator after every event): at most one value is decided per
+ * slot; replicas apply identical prefixes.
+ */
+public final class PaxosNode implements Leader.Net {
+    private record Local(String from, PaxosMsg message) {}
+
+    private final PaxosConfig cfg;
+    private final String me;
+    private final Acceptor acceptor = new Acceptor();
+    private final Replica replica;
+    private final Leader leader;
+    private final ArrayDeque<Local> local = new ArrayDeque<>();
+    private final List<Request> parked = new ArrayList<>();
+    private long lastCatchUp = Long.MIN_VALUE;
+
+    public PaxosNode(PaxosConfig cfg, String me, StateMachine machine, Random random) {
+        this.cfg = cfg;
+        this.me = me;
+        this.replica = new Replica(machine);
+        this.leader = new Leader(cfg, me, random, acceptor, replica, this);
+    }
+
+    /** Replays the node's durable log (oldest first) before the first step. */
+    public void recover(List<Durable> records) {
+        for (Durable d : records) {
+            acceptor.recover(d);
+            if (d instanceof Durable.Checkpoint c && c.slot() > replica.slotOut()) {
+                replica.restore(c);
+            }
+        }
+    }
+
+    public String id() {
+        return me;
+    }
+
+    public Output tick() {
+        Output out = new Output();
+        leader.tick(out);
+        drainLocal(out);
+        return out;
+    }
+
+    /** One message from a peer node or a client. */
+    public Output step(String from, Message message) {
+        if (!(message instanceof PaxosMsg m)) {
+            throw new BadMessage("not a Paxos message: " + message);
+        }
+        Output out = new Output();
+        dispatch(from, m, out);
+        drainLocal(out);
+        return out;
+    }
+
+    private void drainLocal(Output out) {
+        for (Local l = local.poll(); l != null; l = local.poll()) {
+            dispatch(l.from(), l.message(), out);
+        }
+    }
+
+    @Override
+    public void send(String to, PaxosMsg m, Output out) {
+        if (to.equals(me)) {
+            local.add(new Local(me, m));
+        } else {
+            out.send(to, m);
+        }
+    }
+
+    @Override
+    public void broadcast(PaxosMsg m, Output out) {
+        for (String n : cfg.nodes()) {
+            send(n, m, out);
+        }
+    }
+
+    private boolean member(String id) {
+        return cfg.nodes().contains(id);
+    }
+
+    private void dispatch(String from, PaxosMsg m, Output out) {
+        if (m instanceof PaxosMsg.ClientRequest c) {
+            onClientRequest(from, c.request(), out);
+            return;
+        }
+        if (!member(from)) {
+            throw new BadMessage(from + " is not a member of this group but sent " + m);
+        }
+        if (m instanceof PaxosMsg.Prepare p) {
+            onPrepare(from, p, out);
+        } else if (m instanceof PaxosMsg.Accept a) {
+            onAccept(from, a.ballot(), a.entries(), out, false);
+        } else if (m instanceof PaxosMsg.NewView v) {
+            if (!from.equals(me)) {
+                leader.views().add(v);
+            }
+            onAccept(from, v.ballot(), v.entries(), out, true);
+        } else if (m instanceof PaxosMsg.Promise p) {
+            leader.onPromise(from, p, out);
+        } else if (m instanceof PaxosMsg.Nack n) {
+            leader.onNack(n);
+        } else if (m instanceof PaxosMsg.Accepted a) {
+            leader.onAccepted(from, a, out);
+        } else if (m instanceof PaxosMsg.Decide d) {
+            decide(d.slot(), d.value(), out);
+        } else if (m instanceof PaxosMsg.Heartbeat h) {
+            onHeartbeat(from, h, out);
+        } else if (m instanceof PaxosMsg.CatchUp c) {
+            send(from, replica.catchUp(c.fromSlot(), cfg.catchUpBatch()), out);
+        } else if (m instanceof PaxosMsg.CatchUpReply r) {
+            onCatchUpReply(r, out);
+        } else {
+            throw new BadMessage("a node does not take " + m.getClass().getSimpleName() + " from " + from);
+        }
+    }
+
+    private void onPrepare(String from, PaxosMsg.Prepare p, Output out) {
+        out.point("after-receive-prepare");
+        leader.observe(from, p.ballot(), false);
+        PaxosMsg reply = acceptor.onPrepare(p, out);
+        if (reply instanceof PaxosMsg.Promise) {
+            out.point("after-persist-promise");
+        }
+        send(from, reply, out);
+    }
+
+    private void onAccept(String from, Ballot b, List<PValue> entries, Output out, boolean view) {
+        out.point("after-receive-accept");
+        leader.observe(from, b, true);
+        PaxosMsg reply = acceptor.onAccept(b, entries, out);
+        if (reply instanceof PaxosMsg.Accepted) {
+            out.point("after-persist-accept");
+            if (!from.equals(me)) {
+                parked.forEach(r -> send(from, new PaxosMsg.ClientRequest(r), out));
+                parked.clear();
+            }
+        }
+        send(from, reply, out);
+    }
+
+    private void onHeartbeat(String from, PaxosMsg.Heartbeat h, Output out) {
+        leader.observe(from, h.ballot(), true);
+        if (!from.equals(leader.leader())) {
+            return;
+        }
+        parked.forEach(r -> send(from, new PaxosMsg.ClientRequest(r), out));
+        parked.clear();
+        if (replica.slotOut() < h.commitSlot() && leader.now() - lastCatchUp >= cfg.retransmitTicks()) {
+            lastCatchUp = leader.now();
+            send(from, new PaxosMsg.CatchUp(replica.slotOut()), out);
+        }
+    }
+
+    private void onCatchUpReply(PaxosMsg.CatchUpReply r, Output out) {
+        if (r.checkpoint() != null) {
+            Durable.Checkpoint c = replica.install(r.checkpoint());
+            if (c != null) {
+                checkpointed(c, out);
+            }
+        }
+        for (PValue pv : r.decided()) {
+            decide(pv.slot(), pv.value(), out);
+        }
+    }
+
+    private void decide(long slot, Value value, Output out) {
+        replica.onDecide(slot, value, leader.leader(), out);
+        leader.onDecided(value);
+        Durable.Checkpoint c = replica.maybeCheckpoint(cfg.checkpointEvery());
+        if (c != null) {
+            checkpointed(c, out);
+        }
+    }
+
+    private void checkpointed(Durable.Checkpoint c, Output out) {
+        List<Object> all = new ArrayList<>();
+        all.add(c);
+        all.addAll(acceptor.forgetBelow(c.slot()));
+        out.rewrite(all);
+        replica.drain(leader.leader(), out);
+    }
+
+    private void onClientRequest(String from, Request r, Output out) {
+        if (!member(from)) {
+            replica.attach(r.client(), from);
+        }
+        Replica.Executed done = replica.executed(r.client());
+        if (done != null && done.seq() >= r.seq()) {
+            if (done.seq() == r.seq() && !member(from)) {
+                out.send(from, new PaxosMsg.ClientReply(r.client(), r.seq(), done.result(), leader.leader()));
+            }
+            return;
+        }
+        if (leader.role() == Leader.Role.LEADER) {
+            leader.submit(r, out);
+        } else if (leader.leader() != null && !member(from)) {
+            send(leader.leader(), new PaxosMsg.ClientRequest(r), out);
+        } else if (!member(from)) {
+            parked.add(r);
+        }
+    }
+
+    // ---- what the master and checkers may ask ----
+
+    public boolean isLeader() {
+        return leader.role() == Leader.Role.LEADER;
+    }
+
+    public String leaderId() {
+        return leader.leader();
+    }
+
+    public Ballot ballot() {
+        return leader.ballot();
+    }
+
+    public Acceptor acceptor() {
+        return acceptor;
+    }
+
+    public Replica replica() {
+        return replica;
+    }
+
+    public List<PaxosMsg.NewView> views() {
+        return List.copyOf(leader.views());
+    }
+
+    /** PrintStatus: E executed, C committed (decided, not yet executed), A accepted, X nothing. */
+    public char status(long slot) {
+        if (slot < replica.slotOut()) {
+            return 'E';
+        }
+        if (replica.knowsDecided(slot)) {
+            return 'C';
+        }
+        return acceptor.accepted(slot) != null ? 'A' : 'X';
+    }
+}
