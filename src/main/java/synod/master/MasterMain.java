@@ -123,7 +123,8 @@ public final class MasterMain {
         ClusterConfig c = ClusterConfig.load(file, cl.hasOption("config"));
         if (cl.hasOption("node-heap")) {
             c = new ClusterConfig(c.frameBytesMax(), cl.getOptionValue("node-heap"), c.startMillis(),
-                    c.commandMillis(), c.stallMillis(), c.helloMillis());
+                    c.commandMillis(), c.stallMillis(), c.helloMillis(), c.host(), c.masterPort(), c.basePort(),
+                    c.maxNodes(), c.tickMillis());
         }
         return new ProcessCluster(new ProcessCluster.Settings(logs, c, Files.exists(file) ? file : null));
     }

@@ -46,7 +46,14 @@ public sealed interface PaxosMsg extends Message {
      * ({@code checkpointSlot} and the state in {@code checkpoint}) comes first.
      */
     record CatchUpReply(long fromSlot, List<PValue> decided, long checkpointSlot, JsonNode checkpoint)
-            implements PaxosMsg {}
+            implements PaxosMsg {
+        public CatchUpReply {
+            // JSON null arrives as a NullNode; "no checkpoint" must mean null on both sides of the wire.
+            if (checkpoint != null && checkpoint.isNull()) {
+                checkpoint = null;
+            }
+        }
+    }
 
     /** A client's request, sent to any node (a follower forwards it to the leader). */
     record ClientRequest(Request request) implements PaxosMsg {}

@@ -13,9 +13,30 @@ import java.nio.file.Path;
  * refused, so a typo is an error rather than a silently ignored setting.
  */
 public record ClusterConfig(int frameBytesMax, String nodeHeap, long startMillis, long commandMillis,
-                            long stallMillis, long helloMillis) {
+                            long stallMillis, long helloMillis, String host, int masterPort, int basePort,
+                            int maxNodes, int tickMillis) {
 
-    public static final ClusterConfig DEFAULT = new ClusterConfig(1 << 20, "64m", 30_000, 30_000, 10_000, 10_000);
+    public static final ClusterConfig DEFAULT = new ClusterConfig(1 << 20, "64m", 30_000, 30_000, 10_000, 10_000,
+            "127.0.0.1", 7100, 7100, 9, 10);
+
+    /** Paxos node ids are {@code n1 .. nMaxNodes}; node {@code nK} listens on {@code basePort + K}. */
+    public int port(String node) {
+        int k = number(node);
+        if (k < 1 || k > maxNodes) {
+            throw new IllegalArgumentException("no node " + node + " (this config has n1..n" + maxNodes + ")");
+        }
+        return basePort + k;
+    }
+
+    /** "n3" and "3" both name node 3; anything else is -1. */
+    public static int number(String node) {
+        String digits = node.startsWith("n") ? node.substring(1) : node;
+        try {
+            return digits.isEmpty() || digits.length() > 4 ? -1 : Integer.parseInt(digits);
+        } catch (NumberFormatException e) {
+            return -1;
+        }
+    }
 
     /**
      * Reads {@code file} over the defaults (a key it leaves out keeps its default); a missing file
@@ -43,7 +64,9 @@ public record ClusterConfig(int frameBytesMax, String nodeHeap, long startMillis
         merged.setAll((ObjectNode) given);
         ClusterConfig c = mapper.treeToValue(merged, ClusterConfig.class);
         if (c.frameBytesMax < 1024 || c.startMillis < 100 || c.commandMillis < 100 || c.stallMillis < 10
-                || c.helloMillis < 10 || c.nodeHeap == null || !c.nodeHeap.matches("\\d+[kmgKMG]?")) {
+                || c.helloMillis < 10 || c.nodeHeap == null || !c.nodeHeap.matches("\\d+[kmgKMG]?")
+                || c.host == null || c.masterPort < 1 || c.basePort < 1 || c.maxNodes < 1
+                || c.basePort + c.maxNodes > 65535 || c.tickMillis < 1) {
             throw new IOException(file + ": a value is out of range: " + c);
         }
         return c;

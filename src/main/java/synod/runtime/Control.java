@@ -1,5 +1,6 @@
 package synod.runtime;
 
+import java.util.List;
 import synod.core.Message;
 
 /** Runtime messages every node understands, whatever protocol it runs. */
@@ -16,4 +17,19 @@ public sealed interface Control extends Message {
 
     /** Master: exit now, cleanly. */
     record Shutdown() implements Control {}
+
+    /** Master: exchange messages only with these nodes (all of them when empty). */
+    record SetLive(List<String> live) implements Control {}
+
+    /** Master: lose every message to or from a peer with probability {@code rate}, seeded. */
+    record SetDropRate(double rate, long seed) implements Control {}
+
+    /** Master: exit at the protocol point {@code point} (see the SPEC's crash points). */
+    record CrashAt(String point) implements Control {}
+
+    /** Master: tell me {@code what} ("info", "status", "log", "view"), with argument {@code arg}. */
+    record Query(long seq, String what, long arg) implements Control {}
+
+    /** The answer to a Query: lines to print as they are. */
+    record QueryReply(long seq, List<String> lines) implements Control {}
 }

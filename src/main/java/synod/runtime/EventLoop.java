@@ -30,6 +30,7 @@ public final class EventLoop implements AutoCloseable {
     private final PriorityQueue<Timer> timers = new PriorityQueue<>((a, b) ->
             a.dueMillis != b.dueMillis ? Long.compare(a.dueMillis, b.dueMillis) : Long.compare(a.order, b.order));
     private long timerOrder = 0;
+    private final java.util.List<Runnable> afterRound = new java.util.ArrayList<>();
     private volatile boolean running = true;
     private final Thread thread;
     private volatile Runnable onCrash = () -> Runtime.getRuntime().halt(70);
@@ -72,6 +73,15 @@ public final class EventLoop implements AutoCloseable {
         timers.add(new Timer(nowMillis() + delayMillis, timerOrder++, task));
     }
 
+    /**
+     * Runs {@code hook} after every round of the loop (ready sockets, tasks, due timers): where a
+     * node forces the round's log records once and then sends the round's messages (group commit).
+     * Loop thread, or before {@link #start}.
+     */
+    public void afterRound(Runnable hook) {
+        afterRound.add(hook);
+    }
+
     Selector selector() {
         return selector;
     }
@@ -84,6 +94,9 @@ public final class EventLoop implements AutoCloseable {
                     t.run();
                 }
                 runDueTimers();
+                for (Runnable hook : afterRound) {
+                    hook.run();
+                }
             }
         } catch (Throwable t) {
             LOG.error("event loop crashed: this process's own invariant is broken", t);

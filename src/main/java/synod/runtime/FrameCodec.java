@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import synod.core.Message;
+import synod.paxos.PaxosMsg;
 import synod.snapshot.BankMsg;
 
 /**
@@ -41,6 +42,7 @@ public final class FrameCodec {
                 .configure(DeserializationFeature.FAIL_ON_TRAILING_TOKENS, true);
         register(Control.class);
         register(BankMsg.class);
+        register(PaxosMsg.class);
     }
 
     public int frameBytesMax() {

@@ -15,7 +15,15 @@ import java.util.Set;
 import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
 import synod.core.Message;
+import synod.app.Op;
+import synod.app.Result;
+import synod.paxos.Ballot;
+import synod.paxos.PValue;
+import synod.paxos.PaxosMsg;
+import synod.paxos.Request;
+import synod.paxos.Value;
 import synod.snapshot.BankMsg;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 
 /** The wire format of ARCHITECTURE "Wire": length prefix, UTF-8 JSON, "type" = simple class name. */
 class FrameCodecTest {
@@ -25,7 +33,33 @@ class FrameCodecTest {
     /** One instance of every message record, with nulls, empty and non-ASCII values where allowed. */
     static List<Message> samples() {
         Map<String, Long> channels = new TreeMap<>(Map.of("2", 5L, "é3", 0L));
+        Ballot b = new Ballot(3, 2);
+        Value v = new Value(List.of(new Request("c1", 1, new Op.Lock("0")), new Request("c2", 4, new Op.Unlock("x"))));
+        PValue pv = new PValue(b, 7, v);
+        ObjectNode checkpoint = new ObjectMapper().createObjectNode().put("slot", 4);
         return List.of(
+                new Control.SetLive(List.of("n1", "n2")),
+                new Control.SetDropRate(0.2, 42),
+                new Control.CrashAt("after-send-prepare"),
+                new Control.Query(9, "status", 3),
+                new Control.QueryReply(9, List.of("n1 : E")),
+                new PaxosMsg.Prepare(b, 0),
+                new PaxosMsg.Promise(b, 0, List.of(pv, new PValue(b, 8, Value.NOOP)), 0),
+                new PaxosMsg.Nack(b, new Ballot(4, 1)),
+                new PaxosMsg.Accept(b, List.of(pv)),
+                new PaxosMsg.NewView(b, 7, List.of(pv)),
+                new PaxosMsg.Accepted(b, List.of(7L, 8L)),
+                new PaxosMsg.Decide(7, v),
+                new PaxosMsg.Heartbeat(b, 8),
+                new PaxosMsg.CatchUp(5),
+                new PaxosMsg.CatchUpReply(4, List.of(pv), 4, checkpoint),
+                new PaxosMsg.CatchUpReply(8, List.of(), 0, null),
+                new PaxosMsg.ClientRequest(new Request("c1", 2, new Op.Lock("7"))),
+                new PaxosMsg.ClientReply("c1", 2, new Result.Acquired("7", 3), "n2"),
+                new PaxosMsg.ClientReply("c1", 3, new Result.Waiting("7"), null),
+                new PaxosMsg.ClientReply("c1", 4, new Result.Released("7"), null),
+                new PaxosMsg.ClientReply("c1", 5, new Result.NotHolder("7"), null),
+                new PaxosMsg.Notice("c2", new Result.Acquired("7", 4)),
                 new Control.Hello("node-1", 40123),
                 new Control.Connect("2", "127.0.0.1", 65535),
                 new Control.Linked("3"),
@@ -61,6 +95,7 @@ class FrameCodecTest {
         Set<Class<?>> all = new HashSet<>();
         all.addAll(Arrays.asList(Control.class.getPermittedSubclasses()));
         all.addAll(Arrays.asList(BankMsg.class.getPermittedSubclasses()));
+        all.addAll(Arrays.asList(PaxosMsg.class.getPermittedSubclasses()));
         assertEquals(all, covered, "a message type has no round-trip sample");
     }
 
