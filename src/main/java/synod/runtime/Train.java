@@ -3,7 +3,9 @@ package synod.runtime;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import synod.core.Envelope;
@@ -19,13 +21,28 @@ import synod.snapshot.BankMsg;
 public final class Train {
     private Train() {}
 
-    public static void main(String[] args) throws Exception {
+    public static void main(String[] args) {
+        try {
+            train();
+        } catch (Exception | Error e) {
+            // Node event loops are not daemons: without halt a failed training would never end.
+            System.err.println("train: " + e);
+            Runtime.getRuntime().halt(1);
+        }
+    }
+
+    private static void train() throws Exception {
         Path logs = Files.createTempDirectory("synod-train");
         Logs.toFile(logs.resolve("train.log"));
         BlockingQueue<Message> got = new LinkedBlockingQueue<>();
+        Map<String, Integer> ports = new ConcurrentHashMap<>();
         EventLoop loop = new EventLoop("train-master");
-        Transport master = new Transport(loop, new FrameCodec(1 << 20), Envelope.MASTER, (from, m) -> got.add(m),
-                Transport.Settings.DEFAULT);
+        Transport master = new Transport(loop, new FrameCodec(1 << 20), Envelope.MASTER, (from, m) -> {
+            if (m instanceof Control.Hello h) {
+                ports.put(from, h.port());
+            }
+            got.add(m);
+        }, Transport.Settings.DEFAULT);
         int[] port = new int[1];
         loop.execute(() -> {
             try {
@@ -41,8 +58,10 @@ public final class Train {
             NodeMain.main(new String[] {"--id", id, "--master", "127.0.0.1:" + port[0], "--balance", "100",
                 "--logs", logs.toString()});
         }
-        int p1 = next(got, Control.Hello.class).port();
-        int p2 = next(got, Control.Hello.class).port();
+        next(got, Control.Hello.class);
+        next(got, Control.Hello.class);
+        int p1 = ports.get("1");
+        int p2 = ports.get("2");
         loop.execute(() -> {
             master.send("1", new Control.Connect("2", "127.0.0.1", p2));
             master.send("2", new Control.Connect("1", "127.0.0.1", p1));

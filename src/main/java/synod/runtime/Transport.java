@@ -147,8 +147,8 @@ public final class Transport implements AutoCloseable {
     }
 
     private void dial(Link link) {
-        if (closed) {
-            return;
+        if (closed || link.conn != null || links.get(link.peer) != link) {
+            return; // closed, already connecting (a redial raced a scheduled one), or replaced
         }
         try {
             SocketChannel ch = SocketChannel.open();
@@ -303,6 +303,20 @@ public final class Transport implements AutoCloseable {
             LOG.info("{} reconnected; closing its old connection", c.peer);
             old.close();
             all.remove(old);
+        }
+        redialNow(c.peer);
+    }
+
+    /**
+     * The peer just dialled us, so it is up: if our link to it is waiting out a backoff, dial now.
+     * Otherwise a restarted node would hear nothing from us for up to the backoff maximum (a
+     * restarted Paxos follower would then time out and depose a healthy leader).
+     */
+    private void redialNow(String peer) {
+        Link link = links.get(peer);
+        if (link != null && link.redial && !link.up && link.conn == null) {
+            link.failures = 0;
+            dial(link);
         }
     }
 

@@ -1,0 +1,57 @@
+package synod.runtime;
+
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import synod.paxos.PValue;
+import synod.paxos.PaxosMsg;
+import synod.paxos.PaxosNode;
+import synod.paxos.Request;
+
+/** Answers the master's questions about a node (for PrintStatus, PrintLog, PrintView, checks). */
+final class NodeQueries {
+    private NodeQueries() {}
+
+    static List<String> answer(PaxosNode node, List<String> group, Collection<String> history, Control.Query q) {
+        switch (q.what()) {
+            case "info":
+                return List.of((node.isLeader() ? "leader" : "follower"), String.valueOf(node.leaderId()),
+                        String.valueOf(node.ballot()), String.valueOf(node.replica().slotOut()),
+                        String.valueOf(node.replica().checkpointSlot()));
+            case "status":
+                return List.of(String.valueOf(node.status(q.arg())));
+            case "log":
+                return List.copyOf(history);
+            case "view":
+                return views(node.views(), group);
+            case "state":
+                return List.of(node.replica().machine().snapshot().toString());
+            default:
+                return List.of("unknown query " + q.what());
+        }
+    }
+
+    private static List<String> views(List<PaxosMsg.NewView> views, List<String> group) {
+        List<String> lines = new ArrayList<>();
+        for (PaxosMsg.NewView v : views) {
+            StringBuilder b = new StringBuilder("NEW-VIEW ballot " + v.ballot() + " from " + group.get(v.ballot().node() - 1)
+                    + " slots " + v.fromSlot() + "..:");
+            for (PValue pv : v.entries()) {
+                b.append(' ').append(pv.slot()).append('=').append(describe(pv));
+            }
+            lines.add(b.toString());
+        }
+        return lines;
+    }
+
+    private static String describe(PValue pv) {
+        if (pv.value().noop()) {
+            return "no-op";
+        }
+        List<String> rs = new ArrayList<>();
+        for (Request r : pv.value().requests()) {
+            rs.add(r.client() + "#" + r.seq() + " " + r.op());
+        }
+        return rs.toString();
+    }
+}

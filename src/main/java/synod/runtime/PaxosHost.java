@@ -1,0 +1,238 @@
+package synod.runtime;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.Set;
+import java.util.TreeSet;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import synod.core.Envelope;
+import synod.core.Message;
+import synod.core.Output;
+import synod.paxos.Durable;
+import synod.paxos.PaxosMsg;
+import synod.paxos.PaxosNode;
+
+/**
+ * Runs one {@link PaxosNode} core on the event loop: it replays the node's log at start, feeds the
+ * core messages and ticks, and interprets each {@link Output} in the only safe order. Outputs of one
+ * loop round are gathered, their records appended and forced with ONE fsync (group commit), and
+ * only then are their messages sent. It also plays the failure injector: cut-off nodes, message
+ * loss and crash points.
+ *
+ * <p>Invariant: no message leaves before every record of every step that produced it is on disk.
+ */
+public final class PaxosHost implements Transport.Listener {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private final Logger log;
+    private final PaxosNode node;
+    private final FileLog disk;
+    private final EventLoop loop;
+    private final Transport transport;
+    private final List<Output> round = new ArrayList<>();
+    private final ArrayDeque<String> history = new ArrayDeque<>();
+    private final Set<String> live = new TreeSet<>();
+    private final boolean exitWithMaster;
+    private final List<String> group;
+    private Random lossRandom = new Random(0);
+    private double dropRate = 0;
+    private String crashAt;
+
+    public PaxosHost(PaxosNode node, List<String> group, FileLog disk, EventLoop loop, FrameCodec codec,
+                     Transport.Settings settings, boolean exitWithMaster) {
+        this.group = List.copyOf(group);
+        this.log = LoggerFactory.getLogger("paxos." + node.id());
+        this.node = node;
+        this.disk = disk;
+        this.loop = loop;
+        this.exitWithMaster = exitWithMaster;
+        this.transport = new Transport(loop, codec, node.id(), this, settings);
+    }
+
+    /** Decodes a node's log for {@link PaxosNode#recover}. */
+    public static List<Durable> decode(List<String> lines) throws IOException {
+        List<Durable> records = new ArrayList<>();
+        for (String line : lines) {
+            records.add(JSON.readValue(line, Durable.class));
+        }
+        return records;
+    }
+
+    /** Listens, dials the group and the master, and starts ticking; call before {@link EventLoop#start}. */
+    public void start(InetSocketAddress me, List<InetSocketAddress> peers, List<String> peerIds,
+                      InetSocketAddress master, int tickMillis) {
+        loop.afterRound(this::flush);
+        loop.execute(() -> {
+            try {
+                transport.listen(me.getHostString(), me.getPort());
+            } catch (IOException e) {
+                log.error("cannot listen on {}", me, e);
+                System.err.println("node " + node.id() + ": cannot listen on " + me + ": " + e.getMessage());
+                Runtime.getRuntime().halt(1);
+            }
+            for (int i = 0; i < peers.size(); i++) {
+                transport.connect(peerIds.get(i), peers.get(i), true);
+            }
+            if (master != null) {
+                transport.connect(Envelope.MASTER, master, !exitWithMaster);
+            }
+            tick(tickMillis);
+        });
+    }
+
+    private void tick(int tickMillis) {
+        round.add(node.tick());
+        loop.schedule(tickMillis, () -> tick(tickMillis));
+    }
+
+    @Override
+    public void onMessage(String from, Message m) {
+        if (m instanceof Control c) {
+            onControl(from, c);
+        } else if (m instanceof PaxosMsg pm) {
+            if (cutOff(from) || lost()) {
+                return;
+            }
+            remember("recv " + from + " " + pm);
+            round.add(node.step(from, pm));
+        } else {
+            throw new synod.core.BadMessage("a Paxos node does not take " + m);
+        }
+    }
+
+    private void onControl(String from, Control c) {
+        if (c instanceof Control.Hello) {
+            return;
+        }
+        if (!from.equals(Envelope.MASTER)) {
+            throw new synod.core.BadMessage(from + " may not send control messages");
+        }
+        if (c instanceof Control.SetLive s) {
+            live.clear();
+            live.addAll(s.live());
+        } else if (c instanceof Control.SetDropRate d) {
+            dropRate = d.rate();
+            lossRandom = new Random(d.seed());
+        } else if (c instanceof Control.CrashAt ca) {
+            crashAt = ca.point();
+        } else if (c instanceof Control.Query q) {
+            transport.send(Envelope.MASTER, new Control.QueryReply(q.seq(), NodeQueries.answer(node, group, history, q)));
+        } else if (c instanceof Control.Shutdown) {
+            exit(0, "shutdown requested by the master");
+        } else {
+            throw new synod.core.BadMessage("unexpected control " + c);
+        }
+    }
+
+    /** A node outside the live set neither sends to nor hears from the others (clients still reach it). */
+    private boolean cutOff(String peer) {
+        boolean isNode = ClusterConfig.number(peer) > 0 && peer.startsWith("n");
+        return isNode && !live.isEmpty() && (!live.contains(peer) || !live.contains(node.id()));
+    }
+
+    private boolean lost() {
+        return dropRate > 0 && lossRandom.nextDouble() < dropRate;
+    }
+
+    /** Group commit: one force for the round's records, then the round's messages. */
+    private void flush() {
+        if (round.isEmpty()) {
+            return;
+        }
+        List<Output> outs = new ArrayList<>(round);
+        round.clear();
+        crashIf(outs, "after-receive-");
+        boolean wrote = false;
+        try {
+            for (Output o : outs) {
+                List<String> lines = encode(o.records());
+                if (o.rewriting()) {
+                    disk.sync(); // FileLog rewrites only a synced log; the rewrite supersedes these anyway
+                    disk.rewrite(lines);
+                    wrote = false;
+                } else {
+                    lines.forEach(disk::append);
+                    wrote |= !lines.isEmpty();
+                }
+            }
+            if (wrote) {
+                disk.sync();
+            }
+        } catch (IOException | RuntimeException e) {
+            log.error("cannot persist: a node that cannot fsync must stop", e);
+            System.err.println("node " + node.id() + ": fatal: cannot persist: " + e);
+            Runtime.getRuntime().halt(74);
+        }
+        crashIf(outs, "after-persist-");
+        crashIf(outs, "before-send-");
+        for (Output o : outs) {
+            for (Envelope e : o.sends()) {
+                if (!cutOff(e.to()) && !(isNode(e.to()) && lost())) {
+                    remember("send " + e.to() + " " + e.message());
+                    transport.send(e.to(), e.message());
+                }
+            }
+        }
+        crashIf(outs, "after-send-");
+    }
+
+    private static boolean isNode(String id) {
+        return id.startsWith("n") && ClusterConfig.number(id) > 0;
+    }
+
+    private void crashIf(List<Output> outs, String kind) {
+        if (crashAt == null || !crashAt.startsWith(kind)) {
+            return;
+        }
+        for (Output o : outs) {
+            if (o.points().contains(crashAt)) {
+                exit(3, "crash point " + crashAt + " reached");
+            }
+        }
+    }
+
+    private static List<String> encode(List<Object> records) {
+        List<String> lines = new ArrayList<>(records.size());
+        for (Object r : records) {
+            try {
+                lines.add(JSON.writeValueAsString(r));
+            } catch (JsonProcessingException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+        return lines;
+    }
+
+    private void remember(String line) {
+        if (history.size() >= 2000) {
+            history.poll();
+        }
+        history.add(line);
+    }
+
+    @Override
+    public void onDisconnected(String peer, boolean outbound) {
+        if (peer.equals(Envelope.MASTER) && exitWithMaster) {
+            exit(0, "master connection closed");
+        }
+    }
+
+    private void exit(int status, String why) {
+        log.info("exiting ({}): {}", status, why);
+        transport.close();
+        Runtime.getRuntime().halt(status);
+    }
+
+    /** The log directory of a node, for callers that place files beside its log. */
+    public static Path logDir(Path logs, String id) {
+        return logs.resolve(id);
+    }
+}

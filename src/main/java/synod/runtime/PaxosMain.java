@@ -1,0 +1,106 @@
+package synod.runtime;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Random;
+import org.apache.commons.cli.CommandLine;
+import org.apache.commons.cli.DefaultParser;
+import org.apache.commons.cli.Option;
+import org.apache.commons.cli.Options;
+import org.apache.commons.cli.ParseException;
+import org.slf4j.LoggerFactory;
+import synod.app.LockTable;
+import synod.paxos.PaxosConfig;
+import synod.paxos.PaxosNode;
+
+/**
+ * {@code bin/node --id N}: one Multi-Paxos node, one JVM. Started by the master or by hand (after a
+ * kill -9, say): either way it replays {@code logs/nN/paxos.log} and rejoins its group. Its group
+ * is given by {@code --group} at first start and remembered in {@code logs/nN/group}.
+ */
+public final class PaxosMain {
+    private PaxosMain() {}
+
+    public static void main(String[] args) {
+        Options opts = new Options()
+                .addOption(Option.builder().longOpt("id").hasArg().required().desc("node: 3 or n3").build())
+                .addOption(Option.builder().longOpt("config").hasArg().desc("cluster config (default config/cluster.json)").build())
+                .addOption(Option.builder().longOpt("logs").hasArg().desc("log directory (default logs)").build())
+                .addOption(Option.builder().longOpt("group").hasArg().desc("members, e.g. n1,n2,n3 (default: remembered, else n1..n5)").build())
+                .addOption(Option.builder().longOpt("master").hasArg().desc("host:port of the master that spawned me; I exit when it goes").build())
+                .addOption(Option.builder().longOpt("seed").hasArg().desc("seed of this node's random choices").build());
+        try {
+            run(new DefaultParser().parse(opts, args));
+        } catch (ParseException | IOException | IllegalArgumentException e) {
+            System.err.println("node: " + e.getMessage());
+            System.exit(2);
+        }
+    }
+
+    private static void run(CommandLine cl) throws IOException {
+        ClusterConfig cfg = ClusterConfig.load(Path.of(cl.getOptionValue("config", "config/cluster.json")),
+                cl.hasOption("config"));
+        int k = ClusterConfig.number(cl.getOptionValue("id"));
+        String id = "n" + k;
+        cfg.port(id); // validates the id against the config
+        Path dir = Path.of(cl.getOptionValue("logs", "logs")).resolve(id);
+        Files.createDirectories(dir);
+        Logs.toFile(dir.resolve("node.log"));
+        List<String> group = group(cl, dir, id);
+        Files.writeString(dir.resolve("pid"), ProcessHandle.current().pid() + "\n");
+
+        FileLog disk = FileLog.open(dir.resolve("paxos.log"));
+        var log = LoggerFactory.getLogger("paxos." + id);
+        if (disk.tornTail() != null) {
+            log.warn("cut a torn last line off paxos.log: {}", disk.tornTail());
+        }
+        long seed = Long.parseLong(cl.getOptionValue("seed", "380")) * 31 + k;
+        PaxosNode node = new PaxosNode(PaxosConfig.of(group), id, new LockTable(), new Random(seed));
+        node.recover(PaxosHost.decode(disk.recovered()));
+        log.info("node {} of {} recovered {} records; pid {}", id, group, disk.recovered().size(),
+                ProcessHandle.current().pid());
+
+        EventLoop loop = new EventLoop("paxos-" + id);
+        PaxosHost host = new PaxosHost(node, group, disk, loop, new FrameCodec(cfg.frameBytesMax()),
+                cfg.transportSettings(), cl.hasOption("master"));
+        List<InetSocketAddress> peers = new ArrayList<>();
+        List<String> peerIds = new ArrayList<>();
+        for (String p : group) {
+            if (!p.equals(id)) {
+                peerIds.add(p);
+                peers.add(new InetSocketAddress(cfg.host(), cfg.port(p)));
+            }
+        }
+        InetSocketAddress master = cl.hasOption("master") ? address(cl.getOptionValue("master"))
+                : new InetSocketAddress(cfg.host(), cfg.masterPort());
+        host.start(new InetSocketAddress(cfg.host(), cfg.port(id)), peers, peerIds, master, cfg.tickMillis());
+        loop.start();
+    }
+
+    private static List<String> group(CommandLine cl, Path dir, String id) throws IOException {
+        Path file = dir.resolve("group");
+        List<String> group;
+        if (cl.hasOption("group")) {
+            group = Arrays.stream(cl.getOptionValue("group").split(",")).map(String::strip).toList();
+            Files.writeString(file, String.join(",", group) + "\n");
+        } else if (Files.exists(file)) {
+            group = Arrays.stream(Files.readString(file).strip().split(",")).toList();
+        } else {
+            group = List.of("n1", "n2", "n3", "n4", "n5");
+        }
+        if (!group.contains(id)) {
+            throw new IllegalArgumentException(id + " is not in its group " + group);
+        }
+        return group;
+    }
+
+    private static InetSocketAddress address(String hostPort) {
+        int colon = hostPort.lastIndexOf(':');
+        return new InetSocketAddress(hostPort.substring(0, colon), Integer.parseInt(hostPort.substring(colon + 1)));
+    }
+}
