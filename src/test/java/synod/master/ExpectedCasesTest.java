@@ -3,16 +3,10 @@ package synod.master;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
-import java.io.StringReader;
-import java.io.BufferedReader;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Random;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.TestFactory;
@@ -37,14 +31,7 @@ class ExpectedCasesTest {
         }));
     }
 
-    static String runInProcess(String script, long seed) throws IOException {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        PrintStream out = new PrintStream(bytes, true, StandardCharsets.UTF_8);
-        ScriptReader.Parsed parsed = ScriptReader.read(new BufferedReader(new StringReader(script)));
-        try (InProcessCluster cluster = new InProcessCluster()) {
-            BankRunner runner = new BankRunner(cluster, new Random(seed), out, (line, msg) -> { });
-            parsed.commands().forEach(runner::run);
-        }
-        return bytes.toString(StandardCharsets.UTF_8);
+    static String runInProcess(String script, long seed) {
+        return InProcessRun.run(script, seed);
     }
 }
