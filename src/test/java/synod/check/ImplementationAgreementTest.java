@@ -37,6 +37,12 @@ class ImplementationAgreementTest {
         }
     }
 
+    /** Up to this many possible outputs a script's outcomes are counted (zhdllwyc-test5 has 128,736). */
+    static final long COUNTABLE = 200_000;
+
+    /** Scripts this long (the generated stress cases) are checked for acceptance, not enumerated. */
+    static final long LARGE = 200;
+
     /** Up to this many possible outputs the tests compare whole sets; beyond it, counts and acceptance only. */
     static final long ENUMERABLE = 20_000;
 
@@ -44,7 +50,9 @@ class ImplementationAgreementTest {
     Stream<DynamicTest> implementationOutputsAreAccepted() throws IOException {
         return CheckerCasesTest.scripts().stream().map(p -> DynamicTest.dynamicTest(p.getFileName().toString(), () -> {
             String script = CheckerCasesTest.read(p);
-            long count = Cs380dChecker.countOutputs(script, 10_000_000);
+            // Counting walks every outcome; past COUNTABLE (own-many-transfers has astronomically
+            // many) the bound below is vacuous and only acceptance of each output is checked.
+            long count = script.lines().count() < LARGE ? countAtMost(script, COUNTABLE) : COUNTABLE + 1;
             Set<String> possible = count <= ENUMERABLE ? Cs380dChecker.possibleOutputs(script, ENUMERABLE) : null;
             Set<String> seen = new TreeSet<>();
             for (long seed = 1; seed <= SEEDS; seed++) {
@@ -56,6 +64,34 @@ class ImplementationAgreementTest {
             }
             assertTrue(seen.size() <= count, seen.size() + " outputs seen, " + count + " possible");
         }));
+    }
+
+    /**
+     * Too many outputs to list. A "F Transfer A" line is fixed whatever the hidden choices (the
+     * printed sender names the channel, whose head is known), so A + 1 is never possible. When every
+     * amount in the script is a multiple of 10, so is every balance and sum, and every number may be
+     * bumped. Long outputs are sampled at up to 100 seeded positions.
+     */
+    private static void mutateFixedLines(String script, String out) {
+        boolean tens = script.lines().filter(l -> l.matches("(?i)\\s*(send|createnode)\\s.*"))
+                .allMatch(l -> l.replaceAll("#.*", "").strip().endsWith("0"));
+        List<String> lines = Cs380dChecker.lines(out);
+        List<Integer> positions = new java.util.ArrayList<>();
+        for (int i = 0; i < lines.size(); i++) {
+            if (lines.get(i).contains(" Transfer ") || tens) {
+                positions.add(i);
+            }
+        }
+        java.util.Collections.shuffle(positions, new java.util.Random(7));
+        int mutated = 0;
+        for (int i : positions.subList(0, Math.min(100, positions.size()))) {
+            Matcher num = AMOUNT.matcher(lines.get(i));
+            if (num.find()) {
+                CheckerCasesTest.rejected(script, with(lines, i, num.group(1) + (Long.parseLong(num.group(2)) + 1)));
+                mutated++;
+            }
+        }
+        assertTrue(mutated > 0, "no line of the output could be mutated");
     }
 
     @Test
@@ -80,7 +116,7 @@ class ImplementationAgreementTest {
         return CheckerCasesTest.scripts().stream().map(p -> DynamicTest.dynamicTest(p.getFileName().toString(), () -> {
             String script = CheckerCasesTest.read(p);
             String out = InProcessRun.run(script, 7);
-            if (countAtMost(script, ENUMERABLE) <= ENUMERABLE) {
+            if (script.lines().count() < LARGE && countAtMost(script, ENUMERABLE) <= ENUMERABLE) {
                 Set<String> possible = Cs380dChecker.possibleOutputs(script, ENUMERABLE);
                 for (String bad : mutations(out)) {
                     if (!possible.contains(bad)) { // swapping equal lines, say, changes nothing
@@ -88,21 +124,7 @@ class ImplementationAgreementTest {
                     }
                 }
             } else {
-                // Too many outputs to list. Every amount in the script is a multiple of 10, so every
-                // balance and sum is too: a value plus one is never possible.
-                for (String l : script.split("\n")) {
-                    if (l.matches("(?i)\\s*(send|createnode)\\s.*")) {
-                        assertTrue(l.strip().endsWith("0"), l);
-                    }
-                }
-                List<String> lines = Cs380dChecker.lines(out);
-                for (int i = 0; i < lines.size(); i++) {
-                    Matcher num = AMOUNT.matcher(lines.get(i));
-                    if (num.find()) {
-                        String plus = num.group(1) + (Long.parseLong(num.group(2)) + 1);
-                        CheckerCasesTest.rejected(script, with(lines, i, plus));
-                    }
-                }
+                mutateFixedLines(script, out);
             }
         }));
     }
