@@ -28,7 +28,8 @@ public final class PaxosNode implements Leader.Net {
     private final Leader leader;
     private final ArrayDeque<Local> local = new ArrayDeque<>();
     private final List<Request> parked = new ArrayList<>();
-    private long lastCatchUp = Long.MIN_VALUE;
+    /** The earliest tick at which a heartbeat may make this node ask the leader to catch it up again. */
+    private long nextCatchUp = 0;
 
     public PaxosNode(PaxosConfig cfg, String me, StateMachine machine, Random random) {
         this.cfg = cfg;
@@ -162,8 +163,8 @@ public final class PaxosNode implements Leader.Net {
         }
         parked.forEach(r -> send(from, new PaxosMsg.ClientRequest(r), out));
         parked.clear();
-        if (replica.slotOut() < h.commitSlot() && leader.now() - lastCatchUp >= cfg.retransmitTicks()) {
-            lastCatchUp = leader.now();
+        if (replica.slotOut() < h.commitSlot() && leader.now() >= nextCatchUp) {
+            nextCatchUp = leader.now() + cfg.retransmitTicks();
             send(from, new PaxosMsg.CatchUp(replica.slotOut()), out);
         }
     }

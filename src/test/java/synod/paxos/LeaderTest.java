@@ -234,6 +234,17 @@ class LeaderTest {
     }
 
     @Test
+    void aFollowerBehindTheLeadersCommitSlotAsksItToCatchUp() {
+        PaxosNode n = node(THREE, "n2");
+        n.tick();
+        Output out = n.step("n1", new PaxosMsg.Heartbeat(b(1, 1), 5));
+        assertEquals(List.of(new Envelope("n1", new PaxosMsg.CatchUp(0))), out.sends());
+        assertEquals("n1", n.leaderId());
+        assertTrue(n.step("n1", new PaxosMsg.Heartbeat(b(1, 1), 5)).sends().isEmpty(),
+                "not again before retransmitTicks");
+    }
+
+    @Test
     void aCandidateBehindAnAcceptorsCheckpointCatchesUpInsteadOfLeading() {
         PaxosNode n = node(THREE, "n1");
         PaxosMsg.Prepare p = messages(tickUntilPrepare(n), PaxosMsg.Prepare.class).get(0);
