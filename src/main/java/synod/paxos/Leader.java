@@ -271,6 +271,25 @@ final class Leader {
         }
     }
 
+    /**
+     * The replica learned slots decided without this leader's Decide (a catch-up from an acceptor that
+     * had checkpointed them away, so it will never accept them again): stop proposing those slots, or
+     * they would hold their place in the window for ever. Their requests may be proposed again when
+     * their clients retry; the replica answers those that were executed.
+     */
+    void dropDecided(Output out) {
+        var it = proposals.entrySet().iterator();
+        while (it.hasNext()) {
+            var e = it.next();
+            if (replica.knowsDecided(e.getKey())) {
+                e.getValue().value.requests().forEach(r -> queued.remove(r.client() + "#" + r.seq()));
+                it.remove();
+            }
+        }
+        nextSlot = Math.max(nextSlot, replica.slotOut());
+        proposeQueued(out);
+    }
+
     private void heartbeat(Output out) {
         lastSent = now;
         for (String n : cfg.nodes()) {

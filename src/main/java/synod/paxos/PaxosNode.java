@@ -154,6 +154,12 @@ public final class PaxosNode implements Leader.Net {
             }
         }
         send(from, reply, out);
+        long first = entries.stream().mapToLong(PValue::slot).min().orElse(Long.MAX_VALUE);
+        if (first < acceptor.forgottenBelow() && !from.equals(me)) {
+            // This acceptor checkpointed those slots away and will never accept them: they are decided,
+            // and the proposer, behind, must learn them from us or wait for ever on a majority.
+            send(from, replica.catchUp(first, cfg.catchUpBatch()), out);
+        }
     }
 
     private void onHeartbeat(String from, PaxosMsg.Heartbeat h, Output out) {
@@ -179,6 +185,7 @@ public final class PaxosNode implements Leader.Net {
         for (PValue pv : r.decided()) {
             decide(pv.slot(), pv.value(), out);
         }
+        leader.dropDecided(out);
     }
 
     private void decide(long slot, Value value, Output out) {

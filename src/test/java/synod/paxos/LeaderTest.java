@@ -267,4 +267,44 @@ class LeaderTest {
         assertEquals(List.of(new Envelope("n1", new PaxosMsg.ClientRequest(req))), again.sends());
         assertNotNull(n.leaderId());
     }
+
+    @Test
+    void anAcceptorThatCheckpointedASlotAwayCatchesUpTheProposerInsteadOfAcceptingIt() {
+        PaxosConfig every2 = new PaxosConfig(THREE, 2, 10, 4, 40, 3, 8, 4, 2, 8);
+        PaxosNode n = new PaxosNode(every2, "n2", new LockTable(), new Random(1));
+        n.step("n1", new PaxosMsg.Decide(0, value("a", 1)));
+        Output cp = n.step("n1", new PaxosMsg.Decide(1, value("b", 1)));
+        assertTrue(cp.rewriting(), "a checkpoint at slot 2 rewrites the log");
+        assertEquals(2, n.acceptor().forgottenBelow());
+
+        Output out = n.step("n1", new PaxosMsg.Accept(b(1, 1), List.of(new PValue(b(1, 1), 1, value("c", 1)))));
+        PaxosMsg.CatchUpReply catchUp = n.replica().catchUp(1, 8);
+        assertEquals(2, catchUp.checkpointSlot());
+        assertEquals(List.of(new Envelope("n1", new PaxosMsg.Accepted(b(1, 1), List.of())), new Envelope("n1", catchUp)),
+                out.sends());
+    }
+
+    @Test
+    void aLeaderStopsProposingSlotsItLearnsDecidedByACatchUp() {
+        PaxosNode n = node(THREE, "n1");
+        Ballot mine = elect(n);
+        n.step("c", new PaxosMsg.ClientRequest(new Request("c", 1, new Op.Lock("x"))));
+        // n2 and n3 decided slots 0 and 1 without n1 and checkpointed them; n2 catches n1 up.
+        PaxosNode other = new PaxosNode(new PaxosConfig(THREE, 2, 10, 4, 40, 3, 8, 4, 2, 8), "n2", new LockTable(),
+                new Random(2));
+        other.step("n3", new PaxosMsg.Decide(0, value("a", 1)));
+        other.step("n3", new PaxosMsg.Decide(1, value("b", 1)));
+        n.step("n2", other.replica().catchUp(0, 8));
+        assertEquals(2, n.replica().slotOut());
+        for (int i = 0; i < 20; i++) {
+            assertTrue(messages(n.tick(), PaxosMsg.Accept.class).isEmpty(), "slot 0 is decided: no retransmission");
+        }
+        Request next = new Request("d", 1, new Op.Lock("y"));
+        Output proposed = n.step("d", new PaxosMsg.ClientRequest(next));
+        assertEquals(new PaxosMsg.Accept(mine, List.of(new PValue(mine, 2, new Value(List.of(next))))),
+                messages(proposed, PaxosMsg.Accept.class).get(0), "the next proposal goes above what it learned");
+        Output retry = n.step("c", new PaxosMsg.ClientRequest(new Request("c", 1, new Op.Lock("x"))));
+        assertEquals(List.of("n2", "n3"), receivers(retry, PaxosMsg.Accept.class), "the dropped request is proposed again");
+        assertEquals(3, messages(retry, PaxosMsg.Accept.class).get(0).entries().get(0).slot());
+    }
 }
