@@ -140,6 +140,9 @@ final class Leader {
 
     private void stepDown(boolean preempted) {
         role = Role.FOLLOWER;
+        if (me.equals(leader)) {
+            leader = null; // else it would forward client requests to itself and drop them
+        }
         proposals.clear();
         queue.clear();
         queued.clear();
