@@ -307,4 +307,25 @@ class LeaderTest {
         assertEquals(List.of("n2", "n3"), receivers(retry, PaxosMsg.Accept.class), "the dropped request is proposed again");
         assertEquals(3, messages(retry, PaxosMsg.Accept.class).get(0).entries().get(0).slot());
     }
+
+    @Test
+    void aLeaderThatStepsDownNoLongerNamesItselfLeaderAndParksClientRequests() {
+        PaxosNode n = node(THREE, "n1");
+        Ballot mine = elect(n);
+        n.step("n2", new PaxosMsg.Nack(mine, b(mine.round() + 1, 3)));
+        assertEquals(null, n.leaderId());
+        Request req = new Request("c", 1, new Op.Lock("x"));
+        assertTrue(n.step("c", new PaxosMsg.ClientRequest(req)).sends().isEmpty());
+        Output hb = n.step("n3", new PaxosMsg.Heartbeat(b(mine.round() + 1, 3), 0));
+        assertEquals(List.of(new Envelope("n3", new PaxosMsg.ClientRequest(req))), hb.sends(),
+                "the parked request goes to the new leader");
+    }
+
+    @Test
+    void theNextElectionAfterANackGoesAboveTheBallotTheNackReported() {
+        PaxosNode n = node(THREE, "n1");
+        PaxosMsg.Prepare p = messages(tickUntilPrepare(n), PaxosMsg.Prepare.class).get(0);
+        n.step("n2", new PaxosMsg.Nack(p.ballot(), b(9, 2)));
+        assertEquals(new PaxosMsg.Prepare(b(10, 1), 0), messages(tickUntilPrepare(n), PaxosMsg.Prepare.class).get(0));
+    }
 }
