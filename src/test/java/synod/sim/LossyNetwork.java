@@ -10,7 +10,8 @@ import synod.core.Message;
 /**
  * A simulated datagram network for cores that must survive a bad one (Paxos): every message is lost
  * with probability {@code dropRate}, delivered twice with probability {@code dupRate}, and each copy
- * arrives after its own random delay, so messages on one pair overtake each other (unlike
+ * arrives after its own random delay, now and then a long one (a message from an old ballot turning
+ * up much later), so messages on one pair overtake each other (unlike
  * {@link SimNetwork}, which keeps each pair FIFO). Partitions and down nodes are the caller's business
  * at delivery time.
  *
@@ -30,23 +31,29 @@ final class LossyNetwork {
     private double dropRate;
     private double dupRate;
     private int delayTicksMax;
+    private double lateRate;
     private long seq = 0;
     private long dropped = 0;
     private long duplicated = 0;
+    private long late = 0;
 
-    LossyNetwork(Random random, double dropRate, double dupRate, int delayTicksMax) {
+    LossyNetwork(Random random, double dropRate, double dupRate, int delayTicksMax, double lateRate) {
         this.random = random;
-        setFaults(dropRate, dupRate, delayTicksMax);
+        setFaults(dropRate, dupRate, delayTicksMax, lateRate);
     }
 
-    /** Changes how bad the network is from now on (messages already in flight keep their fate). */
-    void setFaults(double dropRate, double dupRate, int delayTicksMax) {
+    /**
+     * Changes how bad the network is from now on (messages already in flight keep their fate): a copy
+     * is late, by up to 20 times {@code delayTicksMax}, with probability {@code lateRate}.
+     */
+    void setFaults(double dropRate, double dupRate, int delayTicksMax, double lateRate) {
         if (delayTicksMax < 1) {
             throw new IllegalArgumentException("delayTicksMax must be at least 1: " + delayTicksMax);
         }
         this.dropRate = dropRate;
         this.dupRate = dupRate;
         this.delayTicksMax = delayTicksMax;
+        this.lateRate = lateRate;
     }
 
     /** Sends at tick {@code now}: lost, or delivered once or twice, each copy 1..delayTicksMax ticks later. */
@@ -61,7 +68,12 @@ final class LossyNetwork {
             duplicated++;
         }
         for (int i = 0; i < copies; i++) {
-            inFlight.add(new Packet(++seq, now + 1 + random.nextInt(delayTicksMax), from, to, message));
+            int delay = 1 + random.nextInt(delayTicksMax);
+            if (random.nextDouble() < lateRate) {
+                delay += random.nextInt(20 * delayTicksMax);
+                late++;
+            }
+            inFlight.add(new Packet(++seq, now + delay, from, to, message));
         }
     }
 
@@ -84,5 +96,9 @@ final class LossyNetwork {
 
     long duplicated() {
         return duplicated;
+    }
+
+    long late() {
+        return late;
     }
 }

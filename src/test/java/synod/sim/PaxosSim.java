@@ -1,7 +1,5 @@
 package synod.sim;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -10,12 +8,10 @@ import java.util.Random;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import synod.app.LockTable;
-import synod.core.Check;
+import synod.app.Result;
 import synod.core.Envelope;
 import synod.core.Message;
 import synod.core.Output;
-import synod.paxos.Ballot;
-import synod.paxos.Durable;
 import synod.paxos.PValue;
 import synod.paxos.PaxosConfig;
 import synod.paxos.PaxosMsg;
@@ -42,37 +38,19 @@ import synod.paxos.PaxosNode;
  * leader emerges, every replica catches up and every request completes within {@link #LIVE_TICKS_MAX}.
  */
 final class PaxosSim {
-    static final int LIVE_TICKS_MAX = 2000;
-    private static final ObjectMapper JSON = new ObjectMapper();
+    static final int LIVE_TICKS_MAX = 1000;
+    private static final boolean TRACE = System.getProperty("sim.trace") != null;
     private static final int TRACE_EVENTS = 40;
 
     /** What one run did, for the test's summary, its coverage guard and the determinism test. */
     record Stats(int nodes, long events, long ticks, long chosen, long executed, long crashes, long tornCrashes,
-                 long pointCrashes, long partitions, long dropped, long duplicated, long installs, long completed,
+                 long pointCrashes, long partitions, long dropped, long duplicated, long late, long installs, long completed,
                  long retries, long waits, long notHolders, long notices, long liveTicks, long fingerprint) {}
-
-    private enum Crash { NONE, LOST, TORN, PERSISTED, AFTER_SEND }
-
-    private static final class Node {
-        final String id;
-        PaxosNode core;
-        List<Durable> disk = new ArrayList<>();
-        long slotOut;
-        long downUntil;
-        /** The highest ballot this node's Promise or Accepted messages told anyone it promised. */
-        Ballot told = Ballot.ZERO;
-        /** Per slot, the highest ballot at which this node told a leader it accepted. */
-        final TreeMap<Long, Ballot> acked = new TreeMap<>();
-
-        Node(String id) {
-            this.id = id;
-        }
-    }
 
     private final long seed;
     private final Random random;
     private final PaxosConfig cfg;
-    private final TreeMap<String, Node> nodes = new TreeMap<>();
+    private final TreeMap<String, PaxosHost> nodes = new TreeMap<>();
     private final TreeMap<String, SimClient> clients = new TreeMap<>();
     private final LossyNetwork net;
     private final PaxosTruth truth;
@@ -100,7 +78,7 @@ final class PaxosSim {
     }
 
     private final ArrayDeque<Traced> trace = new ArrayDeque<>();
-    private long crashes, tornCrashes, pointCrashes, partitions, installs, liveTicks = -1;
+    private long crashes, pointCrashes, partitions, installs, liveTicks = -1;
 
     PaxosSim(long seed) {
         this.seed = seed;
@@ -117,11 +95,11 @@ final class PaxosSim {
         dupRate = random.nextDouble() * 0.1;
         delayTicksMax = 1 + random.nextInt(10);
         crashPerTick = 0.001 + random.nextDouble() * 0.005;
-        stepCrash = random.nextDouble() * 0.004;
+        stepCrash = random.nextDouble() * 0.008;
         pointCrash = random.nextDouble() * 0.01;
         issuePerTick = 0.05 + random.nextDouble() * 0.4;
         downAfterFaults = random.nextInt(3) == 0 ? 1 + random.nextInt(cfg.majority() - 1) : 0;
-        net = new LossyNetwork(random, dropRate, dupRate, delayTicksMax);
+        net = new LossyNetwork(random, dropRate, dupRate, delayTicksMax, random.nextDouble() * 0.02);
         List<String> clientIds = new ArrayList<>();
         for (int i = 1, k = 2 + random.nextInt(4); i <= k; i++) {
             clientIds.add("c" + i);
@@ -135,9 +113,9 @@ final class PaxosSim {
             clients.put(c, new SimClient(c, random, ids, locks, truth, 20 + random.nextInt(30)));
         }
         for (String id : ids) {
-            Node node = new Node(id);
+            PaxosHost node = new PaxosHost(id, cfg, truth);
             nodes.put(id, node);
-            start(node);
+            node.start(random.nextLong());
         }
     }
 
@@ -167,10 +145,11 @@ final class PaxosSim {
     /** The world now: nodes, clients, grants. */
     String describe() {
         StringBuilder sb = new StringBuilder(String.format("seed %d, %d nodes, %s%n", seed, nodes.size(), cfg));
-        for (Node n : nodes.values()) {
-            sb.append(String.format("  %s %s%n", n.id, n.core == null ? "down until " + n.downUntil
-                    : (n.core.isLeader() ? "LEADER " : "follower of " + n.core.leaderId() + " ") + n.core.ballot()
-                    + " slotOut " + n.core.replica().slotOut() + " promised " + n.core.acceptor().promised()));
+        for (PaxosHost n : nodes.values()) {
+            PaxosNode c = n.core();
+            sb.append(String.format("  %s %s%n", n.id, c == null ? "down until " + n.downUntil()
+                    : (c.isLeader() ? "LEADER " : "follower of " + c.leaderId() + " ") + c.ballot()
+                    + " slotOut " + c.replica().slotOut() + " promised " + c.acceptor().promised()));
         }
         clients.values().forEach(c -> sb.append("  ").append(c).append('\n'));
         sb.append("  chosen contiguously below ").append(truth.chosenBelow()).append(", grants ").append(truth.grantsSummary());
@@ -184,6 +163,9 @@ final class PaxosSim {
     private void event(String what, Object detail) {
         events++;
         trace.addLast(new Traced(events, now, what, detail));
+        if (TRACE) {
+            System.out.println(trace.peekLast());
+        }
         if (trace.size() > TRACE_EVENTS) {
             trace.removeFirst();
         }
@@ -208,11 +190,14 @@ final class PaxosSim {
             List<String> order = new ArrayList<>(nodes.keySet());
             Collections.shuffle(order, random);
             for (String id : order) {
-                Node n = nodes.get(id);
-                if (n.core != null) {
-                    event("tick " + id);
+                PaxosHost n = nodes.get(id);
+                if (n.up()) {
+                    event("tick", id);
                     step(n, null, null);
                 }
+            }
+            if (TRACE && now > faultTicks && now % 50 == 0) {
+                System.out.println("t=" + now + ": " + describe());
             }
             if (now > faultTicks && settled()) {
                 if (probed) {
@@ -230,7 +215,10 @@ final class PaxosSim {
             throw new Sim.SimFailure("not live: " + LIVE_TICKS_MAX + " ticks after the faults stopped the group has not"
                     + " settled (one leader known to all, replicas caught up, every request answered)\n" + describe());
         }
-        long completed = 0, retries = 0, waits = 0, notHolders = 0, notices = 0;
+        long completed = 0, retries = 0, waits = 0, notHolders = 0, notices = 0, tornCrashes = 0;
+        for (PaxosHost n : nodes.values()) {
+            tornCrashes += n.tornWrites();
+        }
         for (SimClient c : clients.values()) {
             completed += c.completed;
             retries += c.retries;
@@ -239,7 +227,7 @@ final class PaxosSim {
             notices += c.notices;
         }
         return new Stats(nodes.size(), events, now, truth.chosenCount(), truth.executedRequests(), crashes, tornCrashes,
-                pointCrashes, partitions, net.dropped(), net.duplicated(), installs, completed, retries, waits,
+                pointCrashes, partitions, net.dropped(), net.duplicated(), net.late(), installs, completed, retries, waits,
                 notHolders, notices, liveTicks, truth.fingerprint() * 31 + events);
     }
 
@@ -251,22 +239,22 @@ final class PaxosSim {
     // ---- faults ----
 
     private void injectFaults() {
-        for (Node n : nodes.values()) {
-            if (n.core != null && random.nextDouble() < crashPerTick) {
-                event("crash " + n.id + " between steps");
+        for (PaxosHost n : nodes.values()) {
+            if (n.up() && random.nextDouble() < crashPerTick) {
+                event("crash between steps", n.id);
                 crash(n);
-            } else if (n.core == null && now >= n.downUntil) {
-                event("restart " + n.id);
-                start(n);
+            } else if (!n.up() && now >= n.downUntil()) {
+                event("restart", n.id);
+                n.start(random.nextLong());
             }
         }
         String leader = leader();
         if (leader != null && random.nextDouble() < crashPerTick) {
-            event("crash the leader " + leader);
+            event("crash the leader", leader);
             crash(nodes.get(leader));
         }
         if (!island.isEmpty() && now >= healAt) {
-            event("partition of " + island + " heals");
+            event("partition heals", island);
             island = new TreeSet<>();
         } else if (island.isEmpty() && random.nextDouble() < 0.01) {
             List<String> ids = new ArrayList<>(nodes.keySet());
@@ -277,7 +265,7 @@ final class PaxosSim {
             }
             healAt = now + 10 + random.nextInt(100);
             partitions++;
-            event("partition: " + island + " cut off until t=" + healAt);
+            event("partition: cut off until t=" + healAt, island);
         }
     }
 
@@ -285,17 +273,14 @@ final class PaxosSim {
         List<String> ids = new ArrayList<>(nodes.keySet());
         Collections.shuffle(ids, random);
         TreeSet<String> staysDown = new TreeSet<>(ids.subList(0, downAfterFaults));
-        event("faults stop: the network heals, every node is up but " + staysDown);
+        event("faults stop: the network heals, every node is up but", staysDown);
         island = new TreeSet<>();
-        net.setFaults(0, 0, delayTicksMax);
-        for (Node n : nodes.values()) {
+        net.setFaults(0, 0, delayTicksMax, 0);
+        for (PaxosHost n : nodes.values()) {
             if (staysDown.contains(n.id)) {
-                if (n.core != null) {
-                    crash(n);
-                }
-                n.downUntil = Long.MAX_VALUE;
-            } else if (n.core == null) {
-                start(n);
+                n.crash(Long.MAX_VALUE);
+            } else if (!n.up()) {
+                n.start(random.nextLong());
             }
         }
     }
@@ -305,44 +290,9 @@ final class PaxosSim {
                 && island.contains(from) != island.contains(to);
     }
 
-    private void crash(Node n) {
+    private void crash(PaxosHost n) {
         crashes++;
-        n.core = null;
-        n.downUntil = now + 5 + random.nextInt(60);
-    }
-
-    /** Builds the node's core anew from its log, read back as from the disk. */
-    private void start(Node n) {
-        n.core = new PaxosNode(cfg, n.id, new LockTable(), new Random(random.nextLong()));
-        n.core.recover(readBack(n.disk));
-        checkDurable(n);
-        n.slotOut = n.core.replica().slotOut();
-        truth.checkReplica(n.id, n.core.replica(), n.slotOut);
-    }
-
-    private static List<Durable> readBack(List<Durable> disk) {
-        List<Durable> back = new ArrayList<>(disk.size());
-        try {
-            for (Durable d : disk) {
-                back.add(JSON.readValue(JSON.writerFor(Durable.class).writeValueAsString(d), Durable.class));
-            }
-        } catch (JsonProcessingException e) {
-            throw new Sim.SimFailure("a log record does not survive JSON: " + e);
-        }
-        return back;
-    }
-
-    /** A restarted acceptor must still hold every promise and acceptance its messages told of. */
-    private void checkDurable(Node n) {
-        Ballot promised = n.core.acceptor().promised();
-        Sim.expect(promised.atLeast(n.told), "%s recovered promising %s, but had told others it promised %s",
-                n.id, promised, n.told);
-        long forgotten = n.core.acceptor().forgottenBelow();
-        n.acked.forEach((slot, b) -> {
-            PValue pv = n.core.acceptor().accepted(slot);
-            Sim.expect(slot < forgotten || (pv != null && pv.ballot().atLeast(b)),
-                    "%s recovered with %s in slot %d, but had told a leader it accepted it at %s", n.id, pv, slot, b);
-        });
+        n.crash(now + 5 + random.nextInt(60));
     }
 
     // ---- steps ----
@@ -360,8 +310,8 @@ final class PaxosSim {
             }
             return;
         }
-        Node n = nodes.get(p.to());
-        if (n.core == null || cut(p.from(), p.to())) {
+        PaxosHost n = nodes.get(p.to());
+        if (!n.up() || cut(p.from(), p.to())) {
             return; // lost: the node is down or out of reach
         }
         event(p.from() + " -> " + p.to(), p.message());
@@ -372,48 +322,36 @@ final class PaxosSim {
     }
 
     /** One step of node {@code n} (a tick when {@code m} is null), played by the runtime's rules, maybe cut by a crash. */
-    private void step(Node n, String from, Message m) {
+    private void step(PaxosHost n, String from, Message m) {
         boolean faulty = now <= faultTicks;
-        Crash crash = faulty && random.nextDouble() < stepCrash ? Crash.values()[1 + random.nextInt(4)] : Crash.NONE;
-        if (crash == Crash.LOST) {
-            event("crash " + n.id + " before its step took effect");
+        PaxosHost.Crash crash = faulty && random.nextDouble() < stepCrash
+                ? PaxosHost.Crash.values()[1 + random.nextInt(4)] : PaxosHost.Crash.NONE;
+        if (crash == PaxosHost.Crash.LOST) {
+            event("crash before its step took effect", n.id);
             crash(n);
             return;
         }
-        Output out;
-        try {
-            out = m == null ? n.core.tick() : n.core.step(from, m);
-        } catch (Check.InvariantViolation e) {
-            throw new Sim.SimFailure(n.id + " broke an invariant: " + e.getMessage());
-        }
-        if (faulty && crash == Crash.NONE && !out.points().isEmpty() && random.nextDouble() < pointCrash) {
+        Output out = n.step(from, m);
+        if (faulty && crash == PaxosHost.Crash.NONE && !out.points().isEmpty() && random.nextDouble() < pointCrash) {
             String point = out.points().get(random.nextInt(out.points().size()));
-            crash = point.startsWith("after-send") ? Crash.AFTER_SEND
-                    : point.startsWith("after-receive") ? Crash.LOST : Crash.PERSISTED;
+            crash = point.startsWith("after-send") ? PaxosHost.Crash.AFTER_SEND
+                    : point.startsWith("after-receive") ? PaxosHost.Crash.LOST : PaxosHost.Crash.PERSISTED;
             pointCrashes++;
-            event("crash " + n.id + " at " + point);
+            event("crash at " + point, n.id);
         }
         observe(n, out);
-        persist(n, out, crash);
-        if (crash == Crash.NONE || crash == Crash.AFTER_SEND) {
-            send(n, out);
-            long out0 = n.slotOut;
-            n.slotOut = n.core.replica().slotOut();
-            if (n.slotOut != out0) {
-                Sim.expect(n.slotOut > out0, "%s's slotOut went back from %d to %d", n.id, out0, n.slotOut);
-                truth.checkReplica(n.id, n.core.replica(), out0);
-            }
+        for (Envelope e : n.complete(out, crash, random)) {
+            Sim.expect(nodes.containsKey(e.to()) || clients.containsKey(e.to()), "%s sent to a stranger: %s", n.id, e);
+            net.send(now, n.id, e.to(), e.message());
         }
-        if (crash != Crash.NONE) {
-            if (crash != Crash.AFTER_SEND) {
-                event("crash " + n.id + " in its step: " + crash);
-            }
+        if (crash != PaxosHost.Crash.NONE) {
+            event("crash in its step: " + crash, n.id);
             crash(n);
         }
     }
 
     /** What a step computed must agree with the truth, whether or not its sends get out. */
-    private void observe(Node n, Output out) {
+    private void observe(PaxosHost n, Output out) {
         for (Envelope e : out.sends()) {
             Message m = e.message();
             if (m instanceof PaxosMsg.Decide d) {
@@ -426,59 +364,20 @@ final class PaxosSim {
                 Sim.expect(r.result().equals(truth.result(r.client(), r.seq())),
                         "%s answers %s's request %d with %s, but the chosen order gives %s",
                         n.id, r.client(), r.seq(), r.result(), truth.result(r.client(), r.seq()));
+            } else if (m instanceof PaxosMsg.Notice notice && notice.result() instanceof Result.Acquired a) {
+                Sim.expect(notice.client().equals(truth.grantee(a.lock(), a.token())),
+                        "%s tells %s it was granted %s with token %d, but that token went to %s",
+                        n.id, notice.client(), a.lock(), a.token(), truth.grantee(a.lock(), a.token()));
             }
-        }
-    }
-
-    /** The log as the step left it: all records, a torn prefix of them, or (a rewrite being atomic) old or new. */
-    private void persist(Node n, Output out, Crash crash) {
-        List<Object> records = out.records();
-        int keep = records.size();
-        if (crash == Crash.LOST) {
-            keep = 0;
-        } else if (crash == Crash.TORN && keep > 0) {
-            keep = out.rewriting() ? (random.nextBoolean() ? keep : 0) : random.nextInt(keep);
-            tornCrashes++;
-        }
-        if (keep == 0) {
-            return;
-        }
-        if (out.rewriting()) {
-            n.disk = new ArrayList<>();
-        }
-        for (Object r : records.subList(0, keep)) {
-            Sim.expect(r instanceof Durable, "%s persisted %s, which is no Durable record", n.id, r);
-            n.disk.add((Durable) r);
-            if (r instanceof Durable.Accepted a) {
-                truth.accepted(n.id, a.pvalue());
-            }
-        }
-    }
-
-    private void send(Node n, Output out) {
-        for (Envelope e : out.sends()) {
-            Message m = e.message();
-            if (m instanceof PaxosMsg.Promise p && p.ballot().above(n.told)) {
-                n.told = p.ballot();
-            } else if (m instanceof PaxosMsg.Accepted a) {
-                if (a.ballot().above(n.told)) {
-                    n.told = a.ballot();
-                }
-                a.slots().forEach(s -> n.acked.merge(s, a.ballot(), (x, y) -> x.atLeast(y) ? x : y));
-            }
-            if (!nodes.containsKey(e.to()) && !clients.containsKey(e.to())) {
-                throw new Sim.SimFailure(n.id + " sent to a stranger: " + e);
-            }
-            net.send(now, n.id, e.to(), m);
         }
     }
 
     /** A live node that believes it leads (the one with the highest ballot if several do), or null. */
     private String leader() {
         String leader = null;
-        for (Node n : nodes.values()) {
-            if (n.core != null && n.core.isLeader()
-                    && (leader == null || n.core.ballot().above(nodes.get(leader).core.ballot()))) {
+        for (PaxosHost n : nodes.values()) {
+            if (n.up() && n.core().isLeader()
+                    && (leader == null || n.core().ballot().above(nodes.get(leader).core().ballot()))) {
                 leader = n.id;
             }
         }
@@ -488,8 +387,8 @@ final class PaxosSim {
     /** After the faults: one leader, known to every live node; replicas caught up with it; no request outstanding. */
     private boolean settled() {
         String leader = null;
-        for (Node n : nodes.values()) {
-            if (n.core != null && n.core.isLeader()) {
+        for (PaxosHost n : nodes.values()) {
+            if (n.up() && n.core().isLeader()) {
                 if (leader != null) {
                     return false;
                 }
@@ -499,10 +398,10 @@ final class PaxosSim {
         if (leader == null) {
             return false;
         }
-        long slotOut = nodes.get(leader).core.replica().slotOut();
-        for (Node n : nodes.values()) {
-            if (n.core != null && ((!n.id.equals(leader) && !leader.equals(n.core.leaderId()))
-                    || n.core.replica().slotOut() != slotOut)) {
+        long slotOut = nodes.get(leader).core().replica().slotOut();
+        for (PaxosHost n : nodes.values()) {
+            if (n.up() && ((!n.id.equals(leader) && !leader.equals(n.core().leaderId()))
+                    || n.core().replica().slotOut() != slotOut)) {
                 return false;
             }
         }

@@ -12,7 +12,8 @@ import synod.paxos.Request;
 
 /**
  * A lock client of a simulated Paxos group: one request outstanding at a time, sent to a random node
- * (or the leader a reply named) and retried with the same (client, seq) until answered. It locks and
+ * (or the leader a reply named) and retried with the same (client, seq) on the next node round the
+ * group after each timeout, until answered. It locks and
  * unlocks a few locks, polls a lock it waits for, and sometimes unlocks one it does not hold.
  *
  * <p>It keeps what it believes it holds, from replies and grant notices, and checks every answer
@@ -35,6 +36,7 @@ final class SimClient {
     private Request outstanding;
     private long sentAt;
     private String leaderHint;
+    private String lastTo;
     private final TreeMap<String, Long> held = new TreeMap<>();
     private final TreeSet<String> waiting = new TreeSet<>();
     /** Per lock, the highest token this client has released: grants at or below it are old news. */
@@ -71,14 +73,17 @@ final class SimClient {
             }
         } else if (now - sentAt >= timeoutTicks) {
             retries++;
-            send(now, net);
+            leaderHint = null; // perhaps down: go round the nodes, so a live one is reached
+            lastTo = nodes.get((nodes.indexOf(lastTo) + 1) % nodes.size());
+            sentAt = now;
+            net.send(id, lastTo, new PaxosMsg.ClientRequest(outstanding));
         }
     }
 
     private void send(long now, Net net) {
         sentAt = now;
-        String to = leaderHint != null && random.nextBoolean() ? leaderHint : nodes.get(random.nextInt(nodes.size()));
-        net.send(id, to, new PaxosMsg.ClientRequest(outstanding));
+        lastTo = leaderHint != null && random.nextBoolean() ? leaderHint : nodes.get(random.nextInt(nodes.size()));
+        net.send(id, lastTo, new PaxosMsg.ClientRequest(outstanding));
     }
 
     private Op chooseOp() {
