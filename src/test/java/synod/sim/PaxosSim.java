@@ -99,7 +99,7 @@ final class PaxosSim {
         pointCrash = random.nextDouble() * 0.01;
         issuePerTick = 0.05 + random.nextDouble() * 0.4;
         downAfterFaults = random.nextInt(3) == 0 ? 1 + random.nextInt(cfg.majority() - 1) : 0;
-        net = new LossyNetwork(random, dropRate, dupRate, delayTicksMax, random.nextDouble() * 0.02);
+        net = new LossyNetwork(random, dropRate, dupRate, delayTicksMax, random.nextDouble() * 0.1);
         List<String> clientIds = new ArrayList<>();
         for (int i = 1, k = 2 + random.nextInt(4); i <= k; i++) {
             clientIds.add("c" + i);

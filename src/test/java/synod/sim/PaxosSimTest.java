@@ -9,7 +9,7 @@ import org.junit.jupiter.api.Test;
  * Layer 3: a Multi-Paxos lock service under {@link PaxosSim}, one run per seed (3 or 5 nodes, drop,
  * duplication, reordering, partitions, crashes with lost and torn writes, restarts). A failure names
  * its seed and event; {@code -Dsim.seed=N} replays exactly that seed, {@code -Dsim.seeds=K} runs
- * seeds 1..K (300 by default), e.g. {@code mvn -q -B test -Dtest=PaxosSimTest -Dsim.seed=17}; add
+ * seeds 1..K (500 by default: about 4 s), e.g. {@code mvn -q -B test -Dtest=PaxosSimTest -Dsim.seed=17}; add
  * {@code -Dsim.trace} to print every event, and the world every 50 ticks once the faults stop (the
  * output lands in {@code target/surefire-reports/synod.sim.PaxosSimTest-output.txt}).
  */
@@ -19,7 +19,7 @@ class PaxosSimTest {
     void everySeedIsSafeAndLive() {
         String one = System.getProperty("sim.seed");
         long first = one != null ? Long.parseLong(one) : 1;
-        long count = one != null ? 1 : Long.getLong("sim.seeds", 300);
+        long count = one != null ? 1 : Long.getLong("sim.seeds", 500);
         long started = System.nanoTime();
         long events = 0, chosen = 0, executed = 0, crashes = 0, torn = 0, points = 0, partitions = 0, dropped = 0,
                 duplicated = 0, late = 0, installs = 0, completed = 0, retries = 0, waits = 0, notHolders = 0, notices = 0,
