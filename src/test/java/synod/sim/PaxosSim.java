@@ -20,22 +20,25 @@ import synod.paxos.PaxosNode;
 /**
  * Layer 3: a seeded world for one Multi-Paxos group of 3 or 5 real {@link PaxosNode} cores, each with
  * a {@link LockTable}, lock clients ({@link SimClient}), a {@link LossyNetwork} (drop, duplicate,
- * reorder) and faults: partitions, crashes and restarts. Everything follows from the seed: one
+ * reorder, now and then very late) and faults: partitions (often the leader alone), crashes (often
+ * of the leader) and restarts. Everything follows from the seed: one
  * {@link Random}, TreeMaps only, ticks instead of a clock.
  *
- * <p>It plays the runtime's contract: a step's records reach the node's log (a rewrite replaces it,
- * atomically) before any of its sends leave, and a restarted node is a new core that recovers from
- * its log (through JSON, as from the disk). A crash loses memory and whatever had not reached the
- * disk: a step cut before its force completed (nothing of it, or only a prefix of its records, the
- * last one torn) or between its force and its sends (records kept, sends lost); a crash can also hit
- * at a protocol point a step names ({@link Output#points()}).
+ * <p>Each node runs in a {@link PaxosHost}, which plays the runtime's contract: a step's records
+ * reach the node's log (a rewrite replaces it, atomically) before any of its sends leave, and a
+ * restarted node is a new core that recovers from its log. A crash loses memory and whatever had not
+ * reached the disk: a step cut before its force completed (nothing of it, or only a prefix of its
+ * records, the last one torn) or between its force and its sends (records kept, sends lost); a crash
+ * can also hit at a protocol point a step names ({@link Output#points()}).
  *
  * <p>Checked after every event, by {@link PaxosTruth} and {@link SimClient}: one value chosen per
  * slot (from durable acceptances), every Decide, catch-up and applied slot is the chosen one,
  * replicas equal the reference execution of the chosen prefix, locks have one holder and increasing
  * tokens, requests execute once and answer what the chosen order gives; and a restarted acceptor
- * still has every promise and acceptance it had told anyone about. Liveness: once faults stop, one
- * leader emerges, every replica catches up and every request completes within {@link #LIVE_TICKS_MAX}.
+ * still has every promise and acceptance it had told anyone about. Liveness: once the faults stop
+ * (the network heals; every node restarts, but in a third of the seeds a minority stays down for
+ * good), within {@link #LIVE_TICKS_MAX} ticks one leader is known to every live node, every live
+ * replica catches up, every outstanding request completes, and then one more from every client.
  */
 final class PaxosSim {
     static final int LIVE_TICKS_MAX = 1000;
@@ -44,8 +47,9 @@ final class PaxosSim {
 
     /** What one run did, for the test's summary, its coverage guard and the determinism test. */
     record Stats(int nodes, long events, long ticks, long chosen, long executed, long crashes, long tornCrashes,
-                 long pointCrashes, long partitions, long dropped, long duplicated, long late, long installs, long completed,
-                 long retries, long waits, long notHolders, long notices, long liveTicks, long fingerprint) {}
+                 long pointCrashes, long partitions, long dropped, long duplicated, long late, long installs,
+                 long completed, long retries, long waits, long notHolders, long notices, long liveTicks,
+                 long fingerprint) {}
 
     private final long seed;
     private final Random random;
@@ -55,8 +59,6 @@ final class PaxosSim {
     private final LossyNetwork net;
     private final PaxosTruth truth;
     private final int faultTicks;
-    private final double dropRate;
-    private final double dupRate;
     private final int delayTicksMax;
     private final double crashPerTick;
     private final double stepCrash;
@@ -91,8 +93,8 @@ final class PaxosSim {
         cfg = new PaxosConfig(ids, 3, 15, 3, 48, 6, 1 + random.nextInt(6), 1 + random.nextInt(4),
                 2 + random.nextInt(10), 1 + random.nextInt(6));
         faultTicks = 300 + random.nextInt(500);
-        dropRate = random.nextDouble() * 0.2;
-        dupRate = random.nextDouble() * 0.1;
+        double dropRate = random.nextDouble() * 0.2;
+        double dupRate = random.nextDouble() * 0.1;
         delayTicksMax = 1 + random.nextInt(10);
         crashPerTick = 0.001 + random.nextDouble() * 0.005;
         stepCrash = random.nextDouble() * 0.008;
