@@ -18,7 +18,8 @@ import synod.core.Output;
  * two candidates from preempting each other for ever.
  *
  * <p>Invariants: a ballot this node proposes is above every ballot it promised, so it is never
- * reused, even after a restart; a leader proposes at most one value per slot per ballot.
+ * reused, even after a restart, and above every ballot it heard of, so a NACK is not met again with
+ * a ballot just as doomed; a leader proposes at most one value per slot per ballot.
  */
 final class Leader {
     enum Role { FOLLOWER, CANDIDATE, LEADER }
@@ -52,6 +53,8 @@ final class Leader {
     private Role role = Role.FOLLOWER;
     private Ballot ballot = Ballot.ZERO;
     private Ballot leaderBallot = Ballot.ZERO;
+    /** The highest ballot this node heard of (in a NACK, a Prepare, an Accept, a heartbeat). */
+    private Ballot seen = Ballot.ZERO;
     private String leader;
     private long now;
     private long electionDeadline;
@@ -126,7 +129,7 @@ final class Leader {
     }
 
     private void startElection(Output out) {
-        Ballot base = max(max(acceptor.promised(), leaderBallot), ballot);
+        Ballot base = max(max(acceptor.promised(), leaderBallot), max(ballot, seen));
         ballot = base.nextFor(myIndex);
         role = Role.CANDIDATE;
         leader = null;
@@ -140,6 +143,9 @@ final class Leader {
 
     private void stepDown(boolean preempted) {
         role = Role.FOLLOWER;
+        if (me.equals(leader)) {
+            leader = null; // else it would forward client requests to itself and drop them
+        }
         proposals.clear();
         queue.clear();
         queued.clear();
@@ -206,6 +212,7 @@ final class Leader {
 
     /** An acceptor refused our ballot: someone is ahead of us. */
     void onNack(PaxosMsg.Nack n) {
+        seen = max(seen, n.promised()); // the next election must go above it, or be refused again
         if (role != Role.FOLLOWER && n.ballot().equals(ballot) && n.promised().above(ballot)) {
             stepDown(true);
         }
@@ -213,6 +220,7 @@ final class Leader {
 
     /** A message carrying {@code b} from {@code from}: a higher ballot makes us step down. */
     void observe(String from, Ballot b, boolean fromLeader) {
+        seen = max(seen, b);
         if (role != Role.FOLLOWER && b.above(ballot)) {
             stepDown(true);
         }
@@ -269,6 +277,25 @@ final class Leader {
         for (Request r : v.requests()) {
             queued.remove(r.client() + "#" + r.seq());
         }
+    }
+
+    /**
+     * The replica learned slots decided without this leader's Decide (a catch-up from an acceptor that
+     * had checkpointed them away, so it will never accept them again): stop proposing those slots, or
+     * they would hold their place in the window for ever. Their requests may be proposed again when
+     * their clients retry; the replica answers those that were executed.
+     */
+    void dropDecided(Output out) {
+        var it = proposals.entrySet().iterator();
+        while (it.hasNext()) {
+            var e = it.next();
+            if (replica.knowsDecided(e.getKey())) {
+                e.getValue().value.requests().forEach(r -> queued.remove(r.client() + "#" + r.seq()));
+                it.remove();
+            }
+        }
+        nextSlot = Math.max(nextSlot, replica.slotOut());
+        proposeQueued(out);
     }
 
     private void heartbeat(Output out) {

@@ -28,7 +28,8 @@ public final class PaxosNode implements Leader.Net {
     private final Leader leader;
     private final ArrayDeque<Local> local = new ArrayDeque<>();
     private final List<Request> parked = new ArrayList<>();
-    private long lastCatchUp = Long.MIN_VALUE;
+    /** The earliest tick at which a heartbeat may make this node ask the leader to catch it up again. */
+    private long nextCatchUp = 0;
 
     public PaxosNode(PaxosConfig cfg, String me, StateMachine machine, Random random) {
         this.cfg = cfg;
@@ -153,6 +154,12 @@ public final class PaxosNode implements Leader.Net {
             }
         }
         send(from, reply, out);
+        long first = entries.stream().mapToLong(PValue::slot).min().orElse(Long.MAX_VALUE);
+        if (first < acceptor.forgottenBelow() && !from.equals(me)) {
+            // This acceptor checkpointed those slots away and will never accept them: they are decided,
+            // and the proposer, behind, must learn them from us or wait for ever on a majority.
+            send(from, replica.catchUp(first, cfg.catchUpBatch()), out);
+        }
     }
 
     private void onHeartbeat(String from, PaxosMsg.Heartbeat h, Output out) {
@@ -162,8 +169,8 @@ public final class PaxosNode implements Leader.Net {
         }
         parked.forEach(r -> send(from, new PaxosMsg.ClientRequest(r), out));
         parked.clear();
-        if (replica.slotOut() < h.commitSlot() && leader.now() - lastCatchUp >= cfg.retransmitTicks()) {
-            lastCatchUp = leader.now();
+        if (replica.slotOut() < h.commitSlot() && leader.now() >= nextCatchUp) {
+            nextCatchUp = leader.now() + cfg.retransmitTicks();
             send(from, new PaxosMsg.CatchUp(replica.slotOut()), out);
         }
     }
@@ -178,6 +185,7 @@ public final class PaxosNode implements Leader.Net {
         for (PValue pv : r.decided()) {
             decide(pv.slot(), pv.value(), out);
         }
+        leader.dropDecided(out);
     }
 
     private void decide(long slot, Value value, Output out) {
