@@ -16,7 +16,7 @@ class CheckMainTest {
     @Test
     void exitCodes() throws IOException {
         Path script = CheckerCasesTest.CASES.resolve("pskevin-readme.txt");
-        Path good = CheckerCasesTest.PEERS.resolve("pskevin__shutter/README-example.expected.txt");
+        Path good = CheckerCasesTest.PEERS.resolve("pskevin-readme.published");
         Path bad = Files.writeString(dir.resolve("bad.out"), Files.readString(good).replace("node 4 = 500", "node 4 = 501"));
         assertEquals(0, CheckMain.run(new String[] {script.toString(), good.toString()}));
         assertEquals(1, CheckMain.run(new String[] {script.toString(), bad.toString()}));

@@ -21,7 +21,8 @@ import org.junit.jupiter.api.TestFactory;
  */
 class CheckerCasesTest {
     static final Path CASES = Path.of("test-cases/cs380d");
-    static final Path PEERS = Path.of("/work/shared/peer-cases/cs380d");
+    /** Published (not necessarily correct) outputs, copied from ../shared/peer-cases; see SOURCE.md. */
+    static final Path PEERS = CASES;
 
     static String read(Path p) {
         try {
@@ -81,7 +82,7 @@ class CheckerCasesTest {
     @Test
     void changanCase7Alternatives() {
         String script = read(CASES.resolve("changanvr-case7.txt"));
-        List<String> alts = alternatives(read(PEERS.resolve("ChanganVR__CS380D-proj2/output7.txt")));
+        List<String> alts = alternatives(read(PEERS.resolve("changanvr-case7.published")));
         assertEquals(4, alts.size());
         accepted(script, alts.get(0));
         accepted(script, alts.get(1));
@@ -94,7 +95,7 @@ class CheckerCasesTest {
 
     @Test
     void changanOutput5IsWrong() {
-        String out = read(PEERS.resolve("ChanganVR__CS380D-proj2/output5.txt")) + "\n";
+        String out = read(PEERS.resolve("changanvr-case5.published")) + "\n";
         Cs380dChecker.Verdict v = rejected(read(CASES.resolve("changanvr-case5.txt")), out);
         assertTrue(v.reason().contains("1 Transfer 400"), v.reason());
     }
@@ -102,7 +103,7 @@ class CheckerCasesTest {
     @Test
     void pskevinReadmeExample() {
         accepted(read(CASES.resolve("pskevin-readme.txt")),
-                read(PEERS.resolve("pskevin__shutter/README-example.expected.txt")));
+                read(PEERS.resolve("pskevin-readme.published")));
     }
 
     @Test
@@ -134,7 +135,7 @@ class CheckerCasesTest {
     @Test
     void rejectionNamesTheLineAndTheAlternatives() {
         String script = read(CASES.resolve("pskevin-readme.txt"));
-        String good = read(PEERS.resolve("pskevin__shutter/README-example.expected.txt"));
+        String good = read(PEERS.resolve("pskevin-readme.published"));
         Cs380dChecker.Verdict v = rejected(script, good.replace("node 2 = ", "node 2 = 9"));
         assertTrue(v.reason().contains("node 2 = 650") && v.reason().contains("node 2 = 1150"), v.reason());
         List<String> lines = Cs380dChecker.lines(good);
