@@ -66,7 +66,8 @@ public final class LockTable implements StateMachine {
         long token = e.token() + 1;
         locks.put(lock, new Entry(next, token, List.copyOf(e.waiters().subList(1, e.waiters().size()))));
         Check.that(!next.equals(client), "holder %s was also waiting for %s", client, lock);
-        return new Applied(new Result.Released(lock), List.of(new Notice(next, new Result.Acquired(lock, token))));
+        return new Applied(new Result.Released(lock, next, token),
+                List.of(new Notice(next, new Result.Acquired(lock, token))));
     }
 
     /** The holder of {@code lock}, or null; for checkers. */

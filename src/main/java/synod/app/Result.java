@@ -19,7 +19,17 @@ public sealed interface Result {
     /** The client is queued for {@code lock}; it is granted later, in order. */
     record Waiting(String lock) implements Result {}
 
-    record Released(String lock) implements Result {}
+    /**
+     * {@code lock} is released; if a waiter was next, {@code grantedTo} now holds it with
+     * {@code token} (also sent to that client as a notice). Saying so here lets a script print the
+     * grant right after the release, in a fixed order.
+     */
+    record Released(String lock, String grantedTo, long token) implements Result {
+        /** A release with nobody waiting. */
+        public Released(String lock) {
+            this(lock, null, 0);
+        }
+    }
 
     /** An unlock by a client that does not hold the lock. */
     record NotHolder(String lock) implements Result {}

@@ -35,7 +35,7 @@ class LockTableTest {
     }
 
     static Applied releasedTo(String lock, String next, long token) {
-        return new Applied(new Result.Released(lock), List.of(new Notice(next, new Result.Acquired(lock, token))));
+        return new Applied(new Result.Released(lock, next, token), List.of(new Notice(next, new Result.Acquired(lock, token))));
     }
 
     static Applied notHolder(String lock) {

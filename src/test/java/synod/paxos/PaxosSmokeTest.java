@@ -79,7 +79,7 @@ class PaxosSmokeTest {
                 : ((PaxosMsg.Notice) m).client() + ":" + ((PaxosMsg.Notice) m).result()).map(Object.class::cast).toList();
         assertTrue(results.contains("a1:" + new Result.Acquired("0", 1)), results.toString());
         assertTrue(results.contains("b1:" + new Result.Waiting("0")), results.toString());
-        assertTrue(results.contains("a2:" + new Result.Released("0")), results.toString());
+        assertTrue(results.contains("a2:" + new Result.Released("0", "b", 2)), results.toString());
         assertTrue(results.contains("b:" + new Result.Acquired("0", 2)), results.toString());
         long out = nodes.get(l).replica().slotOut();
         nodes.values().forEach(n -> assertEquals(out, n.replica().slotOut(), n.id() + " applied a different prefix"));

@@ -172,7 +172,7 @@ class ReplicaTest {
         // Its exactly-once table came along: a retry of c0's unlock decided again is not executed.
         Output out = new Output();
         lagging.onDecide(5, v(unlock("c0", 2, "x"), unlock("c1", 2, "x")), "n1", out);
-        assertEquals(List.of(new Envelope("c1addr", reply("c1", 2, new Result.Released("x")))), out.sends());
+        assertEquals(List.of(new Envelope("c1addr", reply("c1", 2, new Result.Released("x", "c2", 3)))), out.sends());
         assertEquals("c2", theirs.holder("x"));
         assertNull(lagging.install(reply.checkpoint()), "a checkpoint behind the replica changes nothing");
         assertEquals(6, lagging.slotOut());

@@ -58,6 +58,7 @@ class FrameCodecTest {
                 new PaxosMsg.ClientReply("c1", 2, new Result.Acquired("7", 3), "n2"),
                 new PaxosMsg.ClientReply("c1", 3, new Result.Waiting("7"), null),
                 new PaxosMsg.ClientReply("c1", 4, new Result.Released("7"), null),
+                new PaxosMsg.ClientReply("c1", 6, new Result.Released("7", "c2", 5), "n1"),
                 new PaxosMsg.ClientReply("c1", 5, new Result.NotHolder("7"), null),
                 new PaxosMsg.Notice("c2", new Result.Acquired("7", 4)),
                 new Control.Hello("node-1", 40123),
