@@ -23,4 +23,34 @@ public sealed interface Command {
     record PrintSnapshot(int line) implements Command {}
 
     record KillAll(int line) implements Command {}
+
+    // ---- replicated services (Multi-Paxos) ----
+
+    record StartCluster(int line, int groups, int replicas) implements Command {}
+
+    record Lock(int line, String client, String lock) implements Command {}
+
+    record Unlock(int line, String client, String lock) implements Command {}
+
+    /** Node ids are normalized to {@code nK}. */
+    record Fail(int line, String node) implements Command {}
+
+    record Recover(int line, String node) implements Command {}
+
+    /** {@code group} is 1-based; 0 means the first group. */
+    record FailLeader(int line, int group) implements Command {}
+
+    record Live(int line, java.util.List<String> nodes) implements Command {}
+
+    record CrashAt(int line, String node, String point) implements Command {}
+
+    record DropRate(int line, double rate) implements Command {}
+
+    record Sleep(int line, long millis) implements Command {}
+
+    record PrintLog(int line, String node) implements Command {}
+
+    record PrintView(int line) implements Command {}
+
+    record PrintStatus(int line, long slot, int group) implements Command {}
 }

@@ -92,41 +92,48 @@ public final class MasterMain {
                 System.err.println(source + ":" + line + ": warning: " + msg);
             }
         };
+        Path file = Path.of(cl.getOptionValue("config", "config/cluster.json"));
+        Path configFile = Files.exists(file) ? file : null;
         BankCluster cluster;
+        ClusterConfig c;
         try {
-            cluster = cl.hasOption("in-process") ? new InProcessCluster() : processCluster(cl, logs);
+            c = config(cl, file);
+            cluster = cl.hasOption("in-process") ? new InProcessCluster()
+                    : new ProcessCluster(new ProcessCluster.Settings(logs, c, configFile));
         } catch (IOException e) {
             System.err.println("master: cannot start: " + e.getMessage());
             return 1;
         }
+        LockRunner locks = new LockRunner(c, logs, configFile, seed, c.requestMillis(), out, diag);
         Thread reaper = new Thread(() -> {
             if (cluster instanceof ProcessCluster pc) {
                 pc.killNow();
             }
+            locks.close();
         }, "reaper");
         Runtime.getRuntime().addShutdownHook(reaper);
         try (BufferedReader in = open(source)) {
             boolean prompt = source.equals("stdin") && System.console() != null && !cl.hasOption("batch");
-            runScript(in, new BankRunner(cluster, new Random(seed), out, diag), diag, out, prompt);
+            runScript(in, new BankRunner(cluster, new Random(seed), out, diag), locks, diag, out, prompt);
         } catch (IOException e) {
             System.err.println("master: cannot read " + source + ": " + e.getMessage());
             failed[0] = true;
         } finally {
+            locks.finish();
             out.flush();
             cluster.close();
         }
         return failed[0] ? 1 : 0;
     }
 
-    private static BankCluster processCluster(CommandLine cl, Path logs) throws IOException {
-        Path file = Path.of(cl.getOptionValue("config", "config/cluster.json"));
+    private static ClusterConfig config(CommandLine cl, Path file) throws IOException {
         ClusterConfig c = ClusterConfig.load(file, cl.hasOption("config"));
         if (cl.hasOption("node-heap")) {
             c = new ClusterConfig(c.frameBytesMax(), cl.getOptionValue("node-heap"), c.startMillis(),
                     c.commandMillis(), c.stallMillis(), c.helloMillis(), c.host(), c.masterPort(), c.basePort(),
-                    c.maxNodes(), c.tickMillis());
+                    c.maxNodes(), c.tickMillis(), c.requestMillis());
         }
-        return new ProcessCluster(new ProcessCluster.Settings(logs, c, Files.exists(file) ? file : null));
+        return c;
     }
 
     private static BufferedReader open(String source) throws IOException {
@@ -140,8 +147,8 @@ public final class MasterMain {
      * Parses and runs line by line, so typed commands run as they are entered. Consecutive
      * CreateNode lines that are already available run as one batch (their JVMs start together).
      */
-    private static void runScript(BufferedReader in, BankRunner runner, BankRunner.Diagnostics diag, PrintStream out,
-                                  boolean prompt) throws IOException {
+    private static void runScript(BufferedReader in, BankRunner runner, LockRunner locks, BankRunner.Diagnostics diag,
+                                  PrintStream out, boolean prompt) throws IOException {
         int n = 0;
         Command held = null;
         while (true) {
@@ -172,6 +179,11 @@ public final class MasterMain {
                     }
                 }
                 runner.createNodes(batch);
+            } else if (c instanceof Command.KillAll) {
+                runner.run(c);
+                locks.run(c);
+            } else if (c != null && LockRunner.takes(c)) {
+                locks.run(c);
             } else if (c != null) {
                 runner.run(c);
             }

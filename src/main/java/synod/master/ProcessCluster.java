@@ -153,7 +153,7 @@ public final class ProcessCluster implements BankCluster, Transport.Listener {
      * The CDS archive the build recorded beside the jar (make's target/node.jsa), if it is not older
      * than the jar: a stale archive would be ignored by the JVM anyway, after a warning.
      */
-    private static java.util.Optional<Path> nodeArchive() {
+    static java.util.Optional<Path> nodeArchive() {
         String cp = System.getProperty("java.class.path");
         if (!cp.endsWith(".jar") || cp.contains(java.io.File.pathSeparator)) {
             return java.util.Optional.empty();

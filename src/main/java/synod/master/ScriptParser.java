@@ -59,8 +59,21 @@ public final class ScriptParser {
                 arity(line, w[0], args, 0, 0);
                 return new Command.KillAll(line);
             default:
-                throw new ScriptError(line, "unknown command '" + w[0] + "' in: " + body);
+                return PaxosCommands.parse(line, name, w[0], args, body);
         }
+    }
+
+    /** Shared by the Paxos command parser. */
+    static void checkArity(int line, String name, String[] args, int min, int max) throws ScriptError {
+        arity(line, name, args, min, max);
+    }
+
+    static String checkId(int line, String s) throws ScriptError {
+        return id(line, s);
+    }
+
+    static ScriptError unknown(int line, String name, String body) {
+        return new ScriptError(line, "unknown command '" + name + "' in: " + body);
     }
 
     private static String stripComment(String text) {

@@ -14,10 +14,10 @@ import java.nio.file.Path;
  */
 public record ClusterConfig(int frameBytesMax, String nodeHeap, long startMillis, long commandMillis,
                             long stallMillis, long helloMillis, String host, int masterPort, int basePort,
-                            int maxNodes, int tickMillis) {
+                            int maxNodes, int tickMillis, long requestMillis) {
 
     public static final ClusterConfig DEFAULT = new ClusterConfig(1 << 20, "64m", 30_000, 30_000, 10_000, 10_000,
-            "127.0.0.1", 7100, 7100, 9, 10);
+            "127.0.0.1", 7100, 7100, 9, 10, 5_000);
 
     /** Paxos node ids are {@code n1 .. nMaxNodes}; node {@code nK} listens on {@code basePort + K}. */
     public int port(String node) {
@@ -66,7 +66,7 @@ public record ClusterConfig(int frameBytesMax, String nodeHeap, long startMillis
         if (c.frameBytesMax < 1024 || c.startMillis < 100 || c.commandMillis < 100 || c.stallMillis < 10
                 || c.helloMillis < 10 || c.nodeHeap == null || !c.nodeHeap.matches("\\d+[kmgKMG]?")
                 || c.host == null || c.masterPort < 1 || c.basePort < 1 || c.maxNodes < 1
-                || c.basePort + c.maxNodes > 65535 || c.tickMillis < 1) {
+                || c.basePort + c.maxNodes > 65535 || c.tickMillis < 1 || c.requestMillis < 10) {
             throw new IOException(file + ": a value is out of range: " + c);
         }
         return c;

@@ -1,0 +1,249 @@
+package synod.master;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import synod.app.Op;
+import synod.app.Result;
+import synod.master.BankCluster.ClusterException;
+import synod.runtime.ClusterConfig;
+import synod.runtime.EventLoop;
+
+/**
+ * Runs the lock-service commands of a script against Multi-Paxos node JVMs and prints exactly the
+ * SPEC's lines. A request not decided within {@code requestMillis} prints {@code CLIENT pending
+ * LOCK}; its client keeps retrying it (same request number, so it executes once) and its line is
+ * printed as soon as it is decided, before or during a later command, or at the end of the run.
+ */
+public final class LockRunner {
+    private record Outstanding(String client, Command c, CompletableFuture<Result> result) {}
+
+    private final ClusterConfig cfg;
+    private final Path logs;
+    private final Path configFile;
+    private final long seed;
+    private final long requestMillis;
+    private final PrintStream out;
+    private final BankRunner.Diagnostics diag;
+    private final Map<String, Long> requestSeq = new TreeMap<>();
+    private final List<Outstanding> outstanding = new ArrayList<>();
+    private PaxosCluster cluster;
+
+    public LockRunner(ClusterConfig cfg, Path logs, Path configFile, long seed, long requestMillis, PrintStream out,
+                      BankRunner.Diagnostics diag) {
+        this.cfg = cfg;
+        this.logs = logs;
+        this.configFile = configFile;
+        this.seed = seed;
+        this.requestMillis = requestMillis;
+        this.out = out;
+        this.diag = diag;
+    }
+
+    /** True for the commands this runner takes. */
+    public static boolean takes(Command c) {
+        return !(c instanceof Command.StartMaster || c instanceof Command.CreateNode || c instanceof Command.Send
+                || c instanceof Command.Receive || c instanceof Command.ReceiveAll || c instanceof Command.BeginSnapshot
+                || c instanceof Command.CollectState || c instanceof Command.PrintSnapshot);
+    }
+
+    public void run(Command c) {
+        printDecided();
+        try {
+            if (c instanceof Command.StartCluster s) {
+                startCluster(s);
+            } else if (c instanceof Command.KillAll) {
+                close();
+            } else {
+                requireCluster();
+                dispatch(c);
+            }
+        } catch (ClusterException e) {
+            diag.error(c.line(), e.getMessage());
+        }
+        printDecided();
+    }
+
+    private void dispatch(Command c) throws ClusterException {
+        if (c instanceof Command.Lock l) {
+            request(l.client(), c, new Op.Lock(l.lock()));
+        } else if (c instanceof Command.Unlock u) {
+            request(u.client(), c, new Op.Unlock(u.lock()));
+        } else if (c instanceof Command.Fail f) {
+            requireNode(f.node());
+            cluster.kill(f.node());
+        } else if (c instanceof Command.Recover r) {
+            requireNode(r.node());
+            if (!cluster.running(r.node())) {
+                cluster.spawn(r.node());
+                cluster.awaitHello(r.node());
+            }
+        } else if (c instanceof Command.FailLeader f) {
+            String leader = cluster.leader(Math.min(f.group(), cluster.groups()));
+            if (leader == null) {
+                throw new ClusterException("group " + f.group() + " has no leader to fail");
+            }
+            cluster.kill(leader);
+        } else if (c instanceof Command.Live l) {
+            cluster.setLive(l.nodes());
+        } else if (c instanceof Command.CrashAt ca) {
+            String node = ca.node().equals("leader") ? cluster.leader(1) : ca.node();
+            if (node == null) {
+                throw new ClusterException("group 1 has no leader to arm");
+            }
+            requireNode(node);
+            cluster.crashAt(node, ca.point());
+        } else if (c instanceof Command.DropRate d) {
+            cluster.setDropRate(d.rate());
+        } else if (c instanceof Command.Sleep s) {
+            waitPrinting(s.millis());
+        } else {
+            PaxosPrints.print(cluster, c, out, diag);
+        }
+    }
+
+    private void startCluster(Command.StartCluster s) throws ClusterException {
+        if (cluster == null) {
+            try {
+                cluster = new PaxosCluster(cfg, logs, configFile, seed);
+            } catch (IOException e) {
+                throw new ClusterException(e.getMessage(), e);
+            }
+        }
+        cluster.start(s.groups(), s.replicas());
+        long deadline = EventLoop.nowMillis() + cfg.startMillis();
+        for (int g = 1; g <= s.groups(); g++) {
+            while (cluster.leader(g) == null) {
+                if (EventLoop.nowMillis() > deadline) {
+                    throw new ClusterException("group " + g + " elected no leader within " + cfg.startMillis() + " ms");
+                }
+                waitPrinting(20);
+            }
+        }
+    }
+
+    private void request(String client, Command c, Op op) throws ClusterException {
+        Outstanding earlier = outstanding.stream().filter(o -> o.client().equals(client)).findFirst().orElse(null);
+        if (earlier != null) {
+            awaitDecided(earlier.result(), requestMillis);
+            printDecided();
+            if (!earlier.result().isDone()) {
+                throw new ClusterException(client + " is still waiting for its request of line " + earlier.c().line());
+            }
+        }
+        long s = requestSeq.merge(client, 1L, Long::sum);
+        CompletableFuture<Result> f = cluster.submit(client, s, op, 1);
+        outstanding.add(new Outstanding(client, c, f));
+        awaitDecided(f, requestMillis);
+        if (!f.isDone()) {
+            out.println(client + " pending " + lockOf(c));
+        }
+    }
+
+    private static void awaitDecided(CompletableFuture<Result> f, long millis) {
+        try {
+            f.get(millis, TimeUnit.MILLISECONDS);
+        } catch (TimeoutException | ExecutionException e) {
+            // still pending (or failed): the caller looks at isDone()
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Waits {@code millis}, printing every request decided meanwhile as it comes. */
+    private void waitPrinting(long millis) {
+        long end = EventLoop.nowMillis() + millis;
+        for (long left = millis; left > 0; left = end - EventLoop.nowMillis()) {
+            List<CompletableFuture<Result>> open = outstanding.stream().map(Outstanding::result).toList();
+            if (open.isEmpty()) {
+                sleep(left);
+                return;
+            }
+            awaitDecided(CompletableFuture.anyOf(open.toArray(new CompletableFuture[0])).thenApply(x -> (Result) null), left);
+            printDecided();
+        }
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis); // the script asked to wait (Sleep MS): nothing to synchronise with
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Prints, in submission order, the requests decided so far. */
+    private void printDecided() {
+        for (var it = outstanding.iterator(); it.hasNext(); ) {
+            Outstanding o = it.next();
+            if (o.result().isDone()) {
+                it.remove();
+                print(o.client(), o.result().join());
+            }
+        }
+        out.flush();
+    }
+
+    private void print(String client, Result r) {
+        if (r instanceof Result.Acquired a) {
+            out.println(client + " acquired " + a.lock() + " token " + a.token());
+        } else if (r instanceof Result.Waiting w) {
+            out.println(client + " waits for " + w.lock());
+        } else if (r instanceof Result.Released rel) {
+            out.println(client + " released " + rel.lock());
+            if (rel.grantedTo() != null) {
+                out.println(rel.grantedTo() + " acquired " + rel.lock() + " token " + rel.token());
+            }
+        } else if (r instanceof Result.NotHolder n) {
+            out.println(client + " ERR_NOT_HOLDER " + n.lock());
+        }
+    }
+
+    private static String lockOf(Command c) {
+        return c instanceof Command.Lock l ? l.lock() : ((Command.Unlock) c).lock();
+    }
+
+    private void requireCluster() throws ClusterException {
+        if (cluster == null) {
+            throw new ClusterException("no cluster: StartCluster first");
+        }
+    }
+
+    private void requireNode(String id) throws ClusterException {
+        if (ClusterConfig.number(id) > cluster.groups() * cluster.group(1).size()) {
+            throw new ClusterException("no node " + id + " in this cluster");
+        }
+    }
+
+    /** At the end of a run: waits (bounded) for pending requests, printing them, then stops the nodes. */
+    public void finish() {
+        if (cluster != null && !outstanding.isEmpty()) {
+            long end = EventLoop.nowMillis() + cfg.commandMillis();
+            while (!outstanding.isEmpty() && EventLoop.nowMillis() < end) {
+                waitPrinting(Math.min(200, end - EventLoop.nowMillis()));
+            }
+            Set<String> left = new LinkedHashSet<>();
+            outstanding.forEach(o -> left.add(o.client() + " (line " + o.c().line() + ")"));
+            if (!left.isEmpty()) {
+                diag.error(outstanding.get(0).c().line(), "never decided: " + left);
+            }
+        }
+        close();
+    }
+
+    public void close() {
+        if (cluster != null) {
+            cluster.close();
+        }
+    }
+}

@@ -1,0 +1,338 @@
+package synod.master;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import synod.app.Op;
+import synod.app.Result;
+import synod.core.BadMessage;
+import synod.core.Envelope;
+import synod.core.Message;
+import synod.master.BankCluster.ClusterException;
+import synod.paxos.PaxosMsg;
+import synod.paxos.Request;
+import synod.runtime.ClusterConfig;
+import synod.runtime.Control;
+import synod.runtime.EventLoop;
+import synod.runtime.FrameCodec;
+import synod.runtime.Transport;
+
+/**
+ * The master's view of Multi-Paxos groups of node JVMs: it spawns them on their configured ports,
+ * kills and restarts them, sets loss, cut-offs and crash points (again on every node that comes
+ * back), asks them questions, and plays the clients of a script: one request at a time per client,
+ * sent to the leader it believes in and, when no answer comes, to every node of the group.
+ */
+public final class PaxosCluster implements Transport.Listener, AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(PaxosCluster.class);
+    private static final long RETRY_MILLIS = 300;
+
+    private record Pending(Request request, int group, CompletableFuture<Result> result, long[] sentAt) {}
+
+    private final ClusterConfig cfg;
+    private final Path logs;
+    private final Path configFile;
+    private final long seed;
+    private final EventLoop loop = new EventLoop("master-paxos");
+    private final Transport transport;
+    private final Map<String, Process> processes = new ConcurrentHashMap<>();
+    private final Map<String, CompletableFuture<Void>> hellos = new ConcurrentHashMap<>();
+    private final Map<Long, CompletableFuture<List<String>>> queries = new ConcurrentHashMap<>();
+    private final Map<String, Pending> pending = new ConcurrentHashMap<>();
+    private final Map<Integer, String> leaderHint = new ConcurrentHashMap<>();
+    private final AtomicLong seq = new AtomicLong();
+    private volatile List<String> live = List.of();
+    private volatile double dropRate;
+    private int groups;
+    private int replicas;
+
+    public PaxosCluster(ClusterConfig cfg, Path logs, Path configFile, long seed) throws IOException {
+        this.cfg = cfg;
+        this.logs = logs;
+        this.configFile = configFile;
+        this.seed = seed;
+        this.transport = new Transport(loop, new FrameCodec(cfg.frameBytesMax()), Envelope.MASTER, this,
+                cfg.transportSettings());
+        CompletableFuture<Void> bound = new CompletableFuture<>();
+        loop.execute(() -> {
+            try {
+                transport.listen(cfg.host(), cfg.masterPort());
+                bound.complete(null);
+            } catch (IOException e) {
+                bound.completeExceptionally(e);
+            }
+            loop.schedule(RETRY_MILLIS, this::retry);
+        });
+        loop.start();
+        try {
+            bound.get(10, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            loop.close();
+            throw new IOException("master cannot listen on " + cfg.host() + ":" + cfg.masterPort() + ": " + e.getMessage());
+        }
+    }
+
+    /** Node ids of group {@code g} (1-based). */
+    public List<String> group(int g) {
+        List<String> ids = new ArrayList<>();
+        for (int k = (g - 1) * replicas + 1; k <= g * replicas; k++) {
+            ids.add("n" + k);
+        }
+        return ids;
+    }
+
+    public int groups() {
+        return groups;
+    }
+
+    public int groupOf(String node) {
+        return (ClusterConfig.number(node) - 1) / replicas + 1;
+    }
+
+    /** Starts G groups of R fresh nodes (their old logs are wiped) and waits for every Hello. */
+    public void start(int g, int r) throws ClusterException {
+        if (g * r > cfg.maxNodes()) {
+            throw new ClusterException(g + " groups of " + r + " need " + g * r + " nodes; the config has " + cfg.maxNodes());
+        }
+        if (groups > 0) {
+            throw new ClusterException("a cluster is already running");
+        }
+        groups = g;
+        replicas = r;
+        for (int k = 1; k <= g * r; k++) {
+            wipe(logs.resolve("n" + k));
+        }
+        for (int k = 1; k <= g * r; k++) {
+            spawn("n" + k);
+        }
+        for (int k = 1; k <= g * r; k++) {
+            awaitHello("n" + k);
+        }
+    }
+
+    private static void wipe(Path dir) throws ClusterException {
+        try {
+            if (Files.exists(dir)) {
+                try (var files = Files.list(dir)) {
+                    for (Path f : files.toList()) {
+                        Files.deleteIfExists(f);
+                    }
+                }
+            }
+        } catch (IOException e) {
+            throw new ClusterException("cannot wipe " + dir + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Starts node {@code id}'s JVM; it recovers from its log if it has one. */
+    public void spawn(String id) throws ClusterException {
+        Process old = processes.get(id);
+        if (old != null && old.isAlive()) {
+            return;
+        }
+        hellos.put(id, new CompletableFuture<>());
+        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx" + cfg.nodeHeap(), "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-XX:-UsePerfData"));
+        ProcessCluster.nodeArchive().ifPresent(jsa -> cmd.add("-XX:SharedArchiveFile=" + jsa));
+        cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), "synod.runtime.PaxosMain", "--id", id,
+                "--group", String.join(",", group(groupOf(id))), "--master", cfg.host() + ":" + cfg.masterPort(),
+                "--logs", logs.toString(), "--seed", String.valueOf(seed)));
+        if (configFile != null) {
+            cmd.addAll(List.of("--config", configFile.toAbsolutePath().toString()));
+        }
+        try {
+            Files.createDirectories(logs.resolve(id));
+            Process p = new ProcessBuilder(cmd).redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.appendTo(logs.resolve(id).resolve("node.out").toFile())).start();
+            processes.put(id, p);
+            Files.writeString(logs.resolve(id).resolve("pid"), p.pid() + "\n");
+            LOG.info("spawned {} as pid {}", id, p.pid());
+        } catch (IOException e) {
+            throw new ClusterException("cannot start " + id + ": " + e.getMessage(), e);
+        }
+    }
+
+    public void awaitHello(String id) throws ClusterException {
+        long deadline = EventLoop.nowMillis() + cfg.startMillis();
+        while (true) {
+            try {
+                hellos.get(id).get(50, TimeUnit.MILLISECONDS);
+                return;
+            } catch (java.util.concurrent.TimeoutException e) {
+                Process p = processes.get(id);
+                if (p != null && !p.isAlive()) {
+                    throw new ClusterException(id + " exited with status " + p.exitValue() + " before connecting (see "
+                            + logs.resolve(id) + ")");
+                }
+                if (EventLoop.nowMillis() > deadline) {
+                    throw new ClusterException(id + " did not connect within " + cfg.startMillis() + " ms");
+                }
+            } catch (Exception e) {
+                throw new ClusterException("waiting for " + id + ": " + e, e);
+            }
+        }
+    }
+
+    public boolean running(String id) {
+        Process p = processes.get(id);
+        return p != null && p.isAlive();
+    }
+
+    /** kill -9, and wait until the process is gone. */
+    public void kill(String id) {
+        Process p = processes.get(id);
+        if (p != null && p.isAlive()) {
+            p.destroyForcibly();
+            try {
+                p.waitFor(5, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    public void setLive(List<String> nodes) {
+        live = List.copyOf(nodes);
+        loop.execute(() -> processes.keySet().forEach(id -> transport.send(id, new Control.SetLive(live))));
+    }
+
+    public void setDropRate(double rate) {
+        dropRate = rate;
+        loop.execute(() -> processes.keySet().forEach(id ->
+                transport.send(id, new Control.SetDropRate(rate, seed * 1000 + ClusterConfig.number(id)))));
+    }
+
+    public void crashAt(String id, String point) {
+        loop.execute(() -> transport.send(id, new Control.CrashAt(point)));
+    }
+
+    /** Asks node {@code id}; null if it is down or does not answer within {@code millis}. */
+    public List<String> query(String id, String what, long arg, long millis) {
+        if (!running(id)) {
+            return null;
+        }
+        long s = seq.incrementAndGet();
+        CompletableFuture<List<String>> f = new CompletableFuture<>();
+        queries.put(s, f);
+        loop.execute(() -> {
+            if (!transport.send(id, new Control.Query(s, what, arg))) {
+                f.complete(null);
+            }
+        });
+        try {
+            return f.get(millis, TimeUnit.MILLISECONDS);
+        } catch (Exception e) {
+            return null;
+        } finally {
+            queries.remove(s);
+        }
+    }
+
+    /** The node of group {@code g} that a majority of its live members follow, or null. */
+    public String leader(int g) {
+        Map<String, Integer> votes = new java.util.TreeMap<>();
+        for (String id : group(g)) {
+            List<String> info = query(id, "info", 0, 1000);
+            if (info != null && !info.get(1).equals("null")) {
+                votes.merge(info.get(1), 1, Integer::sum);
+            }
+        }
+        return votes.entrySet().stream().filter(e -> e.getValue() >= replicas / 2 + 1)
+                .max(Comparator.comparingInt(Map.Entry::getValue)).map(Map.Entry::getKey).orElse(null);
+    }
+
+    // ---- clients ----
+
+    /** Submits {@code op} for {@code client} to group {@code g}; the future completes with its result. */
+    public CompletableFuture<Result> submit(String client, long requestSeq, Op op, int g) {
+        Request r = new Request(client, requestSeq, op);
+        Pending p = new Pending(r, g, new CompletableFuture<>(), new long[] {EventLoop.nowMillis()});
+        pending.put(client, p);
+        loop.execute(() -> {
+            String to = leaderHint.getOrDefault(g, group(g).get(0));
+            if (!transport.send(to, new PaxosMsg.ClientRequest(r))) {
+                broadcast(p);
+            }
+        });
+        return p.result();
+    }
+
+    private void broadcast(Pending p) {
+        p.sentAt()[0] = EventLoop.nowMillis();
+        for (String id : group(p.group())) {
+            transport.send(id, new PaxosMsg.ClientRequest(p.request()));
+        }
+    }
+
+    /** Loop thread: a request unanswered for a while goes to every node of its group. */
+    private void retry() {
+        long now = EventLoop.nowMillis();
+        for (Pending p : pending.values()) {
+            if (!p.result().isDone() && now - p.sentAt()[0] >= RETRY_MILLIS) {
+                leaderHint.remove(p.group());
+                broadcast(p);
+            }
+        }
+        loop.schedule(RETRY_MILLIS / 3, this::retry);
+    }
+
+    // ---- loop thread ----
+
+    @Override
+    public void onMessage(String from, Message m) {
+        if (m instanceof Control.Hello) {
+            CompletableFuture<Void> h = hellos.get(from);
+            if (h == null) {
+                throw new BadMessage("unknown node " + from + " dialled the master");
+            }
+            if (!live.isEmpty()) {
+                transport.send(from, new Control.SetLive(live));
+            }
+            if (dropRate > 0) {
+                transport.send(from, new Control.SetDropRate(dropRate, seed * 1000 + ClusterConfig.number(from)));
+            }
+            h.complete(null);
+        } else if (m instanceof Control.QueryReply q) {
+            CompletableFuture<List<String>> f = queries.get(q.seq());
+            if (f != null) {
+                f.complete(q.lines());
+            }
+        } else if (m instanceof PaxosMsg.ClientReply r) {
+            Pending p = pending.get(r.client());
+            if (p != null && p.request().seq() == r.seq()) {
+                if (r.leader() != null) {
+                    leaderHint.put(p.group(), r.leader());
+                }
+                pending.remove(r.client(), p);
+                p.result().complete(r.result());
+            }
+        } else if (!(m instanceof PaxosMsg.Notice)) {
+            throw new BadMessage("the master does not take " + m + " from " + from);
+        }
+    }
+
+    /** Kills every node and reaps it. */
+    @Override
+    public void close() {
+        processes.values().forEach(Process::destroyForcibly);
+        for (Process p : processes.values()) {
+            try {
+                p.waitFor(5, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        loop.execute(transport::close);
+        loop.close();
+    }
+}

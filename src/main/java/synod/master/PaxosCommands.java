@@ -1,0 +1,114 @@
+package synod.master;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import synod.master.ScriptParser.ScriptError;
+
+/** Parses the replicated-service commands (SPEC section 2); node ids become {@code nK}. */
+final class PaxosCommands {
+    /** The SPEC's crash points (seed 000's demos). */
+    static final Set<String> CRASH_POINTS = Set.of("after-send-prepare", "after-send-accept", "after-receive-prepare",
+            "after-receive-accept", "after-persist-promise", "after-persist-accept", "before-send-commit");
+
+    private PaxosCommands() {}
+
+    static Command parse(int line, String name, String word, String[] a, String body) throws ScriptError {
+        switch (name) {
+            case "startcluster":
+                ScriptParser.checkArity(line, word, a, 0, 2);
+                return new Command.StartCluster(line, a.length > 0 ? count(line, a[0], 9) : 1,
+                        a.length > 1 ? count(line, a[1], 9) : 5);
+            case "lock":
+                ScriptParser.checkArity(line, word, a, 2, 2);
+                return new Command.Lock(line, ScriptParser.checkId(line, a[0]), ScriptParser.checkId(line, a[1]));
+            case "unlock":
+                ScriptParser.checkArity(line, word, a, 2, 2);
+                return new Command.Unlock(line, ScriptParser.checkId(line, a[0]), ScriptParser.checkId(line, a[1]));
+            case "fail":
+                ScriptParser.checkArity(line, word, a, 1, 1);
+                return new Command.Fail(line, node(line, a[0]));
+            case "recover":
+                ScriptParser.checkArity(line, word, a, 1, 1);
+                return new Command.Recover(line, node(line, a[0]));
+            case "failleader":
+                ScriptParser.checkArity(line, word, a, 0, 1);
+                return new Command.FailLeader(line, a.length > 0 ? count(line, a[0], 9) : 1);
+            case "live":
+                ScriptParser.checkArity(line, word, a, 1, 99);
+                List<String> nodes = new ArrayList<>();
+                for (String n : a) {
+                    nodes.add(node(line, n));
+                }
+                return new Command.Live(line, List.copyOf(nodes));
+            case "crashat":
+                ScriptParser.checkArity(line, word, a, 2, 2);
+                if (!CRASH_POINTS.contains(a[1])) {
+                    throw new ScriptError(line, "unknown crash point '" + a[1] + "' (known: " + new java.util.TreeSet<>(CRASH_POINTS) + ")");
+                }
+                // "leader" (an extension of the SPEC) names whichever node leads group 1 when the line runs.
+                return new Command.CrashAt(line, a[0].equalsIgnoreCase("leader") ? "leader" : node(line, a[0]), a[1]);
+            case "droprate":
+                ScriptParser.checkArity(line, word, a, 1, 1);
+                return new Command.DropRate(line, rate(line, a[0]));
+            case "sleep":
+                ScriptParser.checkArity(line, word, a, 1, 1);
+                return new Command.Sleep(line, number(line, a[0], 600_000));
+            case "printlog":
+                ScriptParser.checkArity(line, word, a, 1, 1);
+                return new Command.PrintLog(line, node(line, a[0]));
+            case "printview":
+                ScriptParser.checkArity(line, word, a, 0, 0);
+                return new Command.PrintView(line);
+            case "printstatus":
+                ScriptParser.checkArity(line, word, a, 1, 2);
+                return new Command.PrintStatus(line, number(line, a[0], Long.MAX_VALUE),
+                        a.length > 1 ? count(line, a[1], 9) : 1);
+            default:
+                throw ScriptParser.unknown(line, word, body);
+        }
+    }
+
+    /** "n3", "N3" or "3" name node n3. */
+    static String node(int line, String s) throws ScriptError {
+        String digits = s.toLowerCase(java.util.Locale.ROOT).startsWith("n") ? s.substring(1) : s;
+        long k = number(line, digits, 999);
+        if (k < 1) {
+            throw new ScriptError(line, "bad node '" + s + "' (nodes are n1, n2, ...)");
+        }
+        return "n" + k;
+    }
+
+    private static int count(int line, String s, int max) throws ScriptError {
+        long v = number(line, s, max);
+        if (v < 1) {
+            throw new ScriptError(line, "'" + s + "' must be between 1 and " + max);
+        }
+        return (int) v;
+    }
+
+    private static long number(int line, String s, long max) throws ScriptError {
+        try {
+            long v = Long.parseLong(s);
+            if (v < 0 || v > max) {
+                throw new ScriptError(line, "'" + s + "' must be between 0 and " + max);
+            }
+            return v;
+        } catch (NumberFormatException e) {
+            throw new ScriptError(line, "'" + s + "' is not a number");
+        }
+    }
+
+    private static double rate(int line, String s) throws ScriptError {
+        try {
+            double v = Double.parseDouble(s.endsWith("%") ? s.substring(0, s.length() - 1) : s);
+            v = s.endsWith("%") ? v / 100 : v;
+            if (!(v >= 0 && v < 1)) {
+                throw new ScriptError(line, "a drop rate is at least 0 and below 1 (or 0% to 99%), got '" + s + "'");
+            }
+            return v;
+        } catch (NumberFormatException e) {
+            throw new ScriptError(line, "'" + s + "' is not a rate");
+        }
+    }
+}

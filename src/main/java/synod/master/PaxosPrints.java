@@ -1,0 +1,43 @@
+package synod.master;
+
+import java.io.PrintStream;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+
+/** PrintStatus, PrintView and PrintLog: the master asks the nodes and prints their answers. */
+final class PaxosPrints {
+    private PaxosPrints() {}
+
+    static void print(PaxosCluster cluster, Command c, PrintStream out, BankRunner.Diagnostics diag) {
+        if (c instanceof Command.PrintStatus s) {
+            List<String> parts = new ArrayList<>();
+            for (String id : cluster.group(Math.min(s.group(), cluster.groups()))) {
+                List<String> a = cluster.query(id, "status", s.slot(), 1000);
+                parts.add(id + " : " + (a == null ? "X" : a.get(0)));
+            }
+            out.println(String.join(", ", parts));
+        } else if (c instanceof Command.PrintView) {
+            Set<String> views = new LinkedHashSet<>();
+            for (int g = 1; g <= cluster.groups(); g++) {
+                for (String id : cluster.group(g)) {
+                    List<String> a = cluster.query(id, "view", 0, 1000);
+                    if (a != null) {
+                        views.addAll(a);
+                    }
+                }
+            }
+            views.forEach(out::println);
+        } else if (c instanceof Command.PrintLog l) {
+            List<String> a = cluster.query(l.node(), "log", 0, 2000);
+            if (a == null) {
+                diag.error(c.line(), l.node() + " is not running");
+            } else {
+                a.forEach(line -> out.println(l.node() + " " + line));
+            }
+        } else {
+            diag.error(c.line(), "not a replicated-service command: " + c);
+        }
+    }
+}
