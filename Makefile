@@ -4,7 +4,7 @@ JAR := target/synod.jar
 # Classes a node loads, recorded once by a training run: node JVMs start about twice as fast.
 JSA := target/node.jsa
 
-.PHONY: all build test unit grade bench clean
+.PHONY: all build test unit grade bench sim clean
 
 all: build
 
@@ -29,6 +29,12 @@ grade: build
 
 bench: build
 	bin/bench
+
+# Seeded simulations (Multi-Paxos under faults, and the CS380D bank): `make sim SEED=N` replays one
+# seed exactly, `make sim SEEDS=K` runs K seeds (CI runs the default few hundred under make test).
+sim:
+	mvn -B -ntp test -Dsurefire.failIfNoSpecifiedTests=false -Dtest='PaxosSimTest,BankSimulationTest' \
+	  $(if $(SEED),-Dsim.seed=$(SEED)) $(if $(SEEDS),-Dsim.seeds=$(SEEDS))
 
 clean:
 	$(MVN) clean

@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -47,6 +48,8 @@ public final class PaxosCluster implements Transport.Listener, AutoCloseable {
     private final Transport transport;
     private final Map<String, Process> processes = new ConcurrentHashMap<>();
     private final Map<String, CompletableFuture<Void>> hellos = new ConcurrentHashMap<>();
+    /** Nodes connected to this master now, whoever started them (this master, or a person). */
+    private final Set<String> connected = ConcurrentHashMap.newKeySet();
     private final Map<Long, CompletableFuture<List<String>>> queries = new ConcurrentHashMap<>();
     private final Map<String, Pending> pending = new ConcurrentHashMap<>();
     private final Map<Integer, String> leaderHint = new ConcurrentHashMap<>();
@@ -183,21 +186,38 @@ public final class PaxosCluster implements Transport.Listener, AutoCloseable {
         }
     }
 
+    /** Up: this master's child is alive, or the node (restarted by hand, say) is connected. */
     public boolean running(String id) {
         Process p = processes.get(id);
-        return p != null && p.isAlive();
+        return (p != null && p.isAlive()) || connected.contains(id);
     }
 
-    /** kill -9, and wait until the process is gone. */
+    /** kill -9, and wait until the process is gone; a node started by hand is found by its pid file. */
     public void kill(String id) {
         Process p = processes.get(id);
-        if (p != null && p.isAlive()) {
-            p.destroyForcibly();
+        ProcessHandle h = p != null && p.isAlive() ? p.toHandle() : byPidFile(id);
+        if (h != null && h.isAlive()) {
+            h.destroyForcibly();
             try {
-                p.waitFor(5, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
+                h.onExit().get(5, TimeUnit.SECONDS);
+            } catch (Exception e) {
+                LOG.warn("{} (pid {}) did not exit after kill -9: {}", id, h.pid(), e.toString());
             }
+        }
+        connected.remove(id);
+    }
+
+    /** The node process named by logs/ID/pid, if it is connected to us (so the pid is its own). */
+    private ProcessHandle byPidFile(String id) {
+        if (!connected.contains(id)) {
+            return null;
+        }
+        try {
+            long pid = Long.parseLong(Files.readString(logs.resolve(id).resolve("pid")).strip());
+            return ProcessHandle.of(pid).filter(h -> h.info().commandLine().orElse("").contains("synod.runtime.PaxosMain"))
+                    .orElse(null);
+        } catch (IOException | NumberFormatException e) {
+            return null;
         }
     }
 
@@ -301,6 +321,7 @@ public final class PaxosCluster implements Transport.Listener, AutoCloseable {
             if (dropRate > 0) {
                 transport.send(from, new Control.SetDropRate(dropRate, seed * 1000 + ClusterConfig.number(from)));
             }
+            connected.add(from);
             h.complete(null);
         } else if (m instanceof Control.QueryReply q) {
             CompletableFuture<List<String>> f = queries.get(q.seq());
@@ -321,9 +342,20 @@ public final class PaxosCluster implements Transport.Listener, AutoCloseable {
         }
     }
 
-    /** Kills every node and reaps it. */
+    @Override
+    public void onDisconnected(String peer, boolean outbound) {
+        connected.remove(peer);
+    }
+
+    /** Kills every node and reaps it, those restarted by hand included. */
     @Override
     public void close() {
+        for (String id : List.copyOf(connected)) {
+            Process p = processes.get(id);
+            if (p == null || !p.isAlive()) {
+                kill(id);
+            }
+        }
         processes.values().forEach(Process::destroyForcibly);
         for (Process p : processes.values()) {
             try {
