@@ -15,13 +15,13 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import synod.app.Op;
+import synod.client.ClientSession;
 import synod.app.Result;
 import synod.core.BadMessage;
 import synod.core.Envelope;
 import synod.core.Message;
 import synod.master.BankCluster.ClusterException;
 import synod.paxos.PaxosMsg;
-import synod.paxos.Request;
 import synod.runtime.ClusterConfig;
 import synod.runtime.Control;
 import synod.runtime.EventLoop;
@@ -38,8 +38,6 @@ public final class PaxosCluster implements Transport.Listener, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(PaxosCluster.class);
     private static final long RETRY_MILLIS = 300;
 
-    private record Pending(Request request, int group, CompletableFuture<Result> result, long[] sentAt) {}
-
     private final ClusterConfig cfg;
     private final Path logs;
     private final Path configFile;
@@ -51,8 +49,7 @@ public final class PaxosCluster implements Transport.Listener, AutoCloseable {
     /** Nodes connected to this master now, whoever started them (this master, or a person). */
     private final Set<String> connected = ConcurrentHashMap.newKeySet();
     private final Map<Long, CompletableFuture<List<String>>> queries = new ConcurrentHashMap<>();
-    private final Map<String, Pending> pending = new ConcurrentHashMap<>();
-    private final Map<Integer, String> leaderHint = new ConcurrentHashMap<>();
+    private final ClientSession clients;
     private final AtomicLong seq = new AtomicLong();
     private volatile List<String> live = List.of();
     private volatile double dropRate;
@@ -66,6 +63,7 @@ public final class PaxosCluster implements Transport.Listener, AutoCloseable {
         this.seed = seed;
         this.transport = new Transport(loop, new FrameCodec(cfg.frameBytesMax()), Envelope.MASTER, this,
                 cfg.transportSettings());
+        this.clients = new ClientSession(loop, transport, this::group, RETRY_MILLIS);
         CompletableFuture<Void> bound = new CompletableFuture<>();
         loop.execute(() -> {
             try {
@@ -74,7 +72,6 @@ public final class PaxosCluster implements Transport.Listener, AutoCloseable {
             } catch (IOException e) {
                 bound.completeExceptionally(e);
             }
-            loop.schedule(RETRY_MILLIS, this::retry);
         });
         loop.start();
         try {
@@ -275,35 +272,7 @@ public final class PaxosCluster implements Transport.Listener, AutoCloseable {
 
     /** Submits {@code op} for {@code client} to group {@code g}; the future completes with its result. */
     public CompletableFuture<Result> submit(String client, long requestSeq, Op op, int g) {
-        Request r = new Request(client, requestSeq, op);
-        Pending p = new Pending(r, g, new CompletableFuture<>(), new long[] {EventLoop.nowMillis()});
-        pending.put(client, p);
-        loop.execute(() -> {
-            String to = leaderHint.getOrDefault(g, group(g).get(0));
-            if (!transport.send(to, new PaxosMsg.ClientRequest(r))) {
-                broadcast(p);
-            }
-        });
-        return p.result();
-    }
-
-    private void broadcast(Pending p) {
-        p.sentAt()[0] = EventLoop.nowMillis();
-        for (String id : group(p.group())) {
-            transport.send(id, new PaxosMsg.ClientRequest(p.request()));
-        }
-    }
-
-    /** Loop thread: a request unanswered for a while goes to every node of its group. */
-    private void retry() {
-        long now = EventLoop.nowMillis();
-        for (Pending p : pending.values()) {
-            if (!p.result().isDone() && now - p.sentAt()[0] >= RETRY_MILLIS) {
-                leaderHint.remove(p.group());
-                broadcast(p);
-            }
-        }
-        loop.schedule(RETRY_MILLIS / 3, this::retry);
+        return clients.submit(client, requestSeq, op, g);
     }
 
     // ---- loop thread ----
@@ -328,16 +297,7 @@ public final class PaxosCluster implements Transport.Listener, AutoCloseable {
             if (f != null) {
                 f.complete(q.lines());
             }
-        } else if (m instanceof PaxosMsg.ClientReply r) {
-            Pending p = pending.get(r.client());
-            if (p != null && p.request().seq() == r.seq()) {
-                if (r.leader() != null) {
-                    leaderHint.put(p.group(), r.leader());
-                }
-                pending.remove(r.client(), p);
-                p.result().complete(r.result());
-            }
-        } else if (!(m instanceof PaxosMsg.Notice)) {
+        } else if (!(m instanceof PaxosMsg pm && clients.onMessage(pm))) {
             throw new BadMessage("the master does not take " + m + " from " + from);
         }
     }

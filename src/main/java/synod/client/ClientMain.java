@@ -1,0 +1,146 @@
+package synod.client;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.apache.commons.cli.CommandLine;
+import org.apache.commons.cli.DefaultParser;
+import org.apache.commons.cli.Option;
+import org.apache.commons.cli.Options;
+import org.apache.commons.cli.ParseException;
+import synod.app.Op;
+import synod.app.Result;
+import synod.core.Message;
+import synod.paxos.PaxosMsg;
+import synod.runtime.ClusterConfig;
+import synod.runtime.EventLoop;
+import synod.runtime.FrameCodec;
+import synod.runtime.Logs;
+import synod.runtime.Transport;
+
+/**
+ * {@code bin/client}: one interactive lock client. It dials every node of the group, sends each
+ * request to the leader it believes in, and prints results as they come, including a waiting lock
+ * granted later because another client released it. Commands: {@code lock L}, {@code unlock L},
+ * {@code status}, {@code quit}.
+ */
+public final class ClientMain implements Transport.Listener {
+    private final String name;
+    private final List<String> nodes;
+    private final ClientSession session;
+    private long seq = 0;
+
+    private ClientMain(String name, List<String> nodes, ClusterConfig cfg, EventLoop loop) {
+        this.name = name;
+        this.nodes = nodes;
+        Transport transport = new Transport(loop, new FrameCodec(cfg.frameBytesMax()), name, this,
+                cfg.transportSettings());
+        this.session = new ClientSession(loop, transport, g -> nodes, 300);
+        session.onNotice(n -> say(describe(n.client(), n.result())));
+        loop.execute(() -> {
+            for (String n : nodes) {
+                transport.connect(n, new InetSocketAddress(cfg.host(), cfg.port(n)), true);
+            }
+        });
+    }
+
+    public static void main(String[] args) throws IOException {
+        Options opts = new Options()
+                .addOption(Option.builder().longOpt("name").hasArg().desc("client id (default cli-PID)").build())
+                .addOption(Option.builder().longOpt("nodes").hasArg().desc("the group (default n1,n2,n3,n4,n5)").build())
+                .addOption(Option.builder().longOpt("config").hasArg().desc("cluster config (default config/cluster.json)").build());
+        CommandLine cl;
+        ClusterConfig cfg;
+        try {
+            cl = new DefaultParser().parse(opts, args);
+            cfg = ClusterConfig.load(Path.of(cl.getOptionValue("config", "config/cluster.json")), cl.hasOption("config"));
+        } catch (ParseException | IOException e) {
+            System.err.println("client: " + e.getMessage());
+            System.exit(2);
+            return;
+        }
+        String name = cl.getOptionValue("name", "cli-" + ProcessHandle.current().pid());
+        Logs.toFile(Path.of("logs", "clients", name + ".log"));
+        List<String> nodes = Arrays.stream(cl.getOptionValue("nodes", "n1,n2,n3,n4,n5").split(",")).map(String::strip).toList();
+        EventLoop loop = new EventLoop("client-" + name);
+        ClientMain client = new ClientMain(name, nodes, cfg, loop);
+        loop.start();
+        client.repl(new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8)));
+        loop.close();
+        System.exit(0);
+    }
+
+    private void repl(BufferedReader in) throws IOException {
+        boolean prompt = System.console() != null;
+        say(name + " talks to " + nodes + "; commands: lock L, unlock L, status, quit");
+        for (String line = read(in, prompt); line != null; line = read(in, prompt)) {
+            String[] w = line.strip().split("\\s+");
+            String cmd = w[0].toLowerCase(Locale.ROOT);
+            if (cmd.isEmpty()) {
+                continue;
+            } else if (cmd.equals("quit") || cmd.equals("exit")) {
+                return;
+            } else if (cmd.equals("status")) {
+                say(name + ": leader " + (session.leader(1) == null ? "unknown" : session.leader(1)) + ", " + seq + " requests sent");
+            } else if ((cmd.equals("lock") || cmd.equals("unlock")) && w.length == 2) {
+                Op op = cmd.equals("lock") ? new Op.Lock(w[1]) : new Op.Unlock(w[1]);
+                await(session.submit(name, ++seq, op, 1));
+            } else {
+                say("? commands: lock L, unlock L, status, quit");
+            }
+        }
+    }
+
+    private static String read(BufferedReader in, boolean prompt) throws IOException {
+        if (prompt) {
+            System.err.print("client> ");
+        }
+        return in.readLine();
+    }
+
+    /** Waits for the answer; a slow one is announced, and printed whenever it comes. */
+    private void await(CompletableFuture<Result> f) {
+        try {
+            say(describe(name, f.get(5, TimeUnit.SECONDS)));
+        } catch (TimeoutException e) {
+            say(name + " pending (no majority answers yet; still retrying)");
+            f.thenAccept(r -> say(describe(name, r)));
+        } catch (Exception e) {
+            say(name + " error: " + e);
+        }
+    }
+
+    private static String describe(String client, Result r) {
+        if (r instanceof Result.Acquired a) {
+            return client + " acquired " + a.lock() + " token " + a.token();
+        } else if (r instanceof Result.Waiting w) {
+            return client + " waits for " + w.lock();
+        } else if (r instanceof Result.Released rel) {
+            return client + " released " + rel.lock();
+        } else if (r instanceof Result.NotHolder n) {
+            return client + " ERR_NOT_HOLDER " + n.lock();
+        }
+        return client + " " + r;
+    }
+
+    private static synchronized void say(String line) {
+        System.out.println(line);
+        System.out.flush();
+    }
+
+    @Override
+    public void onMessage(String from, Message m) {
+        if (m instanceof PaxosMsg pm) {
+            session.onMessage(pm);
+        }
+    }
+}

@@ -1,0 +1,109 @@
+package synod.client;
+
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
+import synod.app.Op;
+import synod.app.Result;
+import synod.paxos.PaxosMsg;
+import synod.paxos.Request;
+import synod.runtime.EventLoop;
+import synod.runtime.Transport;
+
+/**
+ * The client side of the replicated services, for any number of named clients sharing one
+ * transport (the master plays all of a script's clients; {@code bin/client} plays one). Each client
+ * has at most one request in flight, numbered so that retries execute once. A request goes to the
+ * leader the client believes in (learned from replies); when no answer comes within
+ * {@code retryMillis} it goes to every node of the group, which answer from their reply cache or
+ * forward it to the leader. Clients know nothing of which nodes are alive.
+ */
+public final class ClientSession {
+    private record Pending(Request request, int group, CompletableFuture<Result> result, long[] sentAt) {}
+
+    /** The nodes of a group, by 1-based group number. */
+    public interface Groups {
+        List<String> group(int g);
+    }
+
+    private final EventLoop loop;
+    private final Transport transport;
+    private final Groups groups;
+    private final long retryMillis;
+    private final Map<String, Pending> pending = new ConcurrentHashMap<>();
+    private final Map<Integer, String> leaderHint = new ConcurrentHashMap<>();
+    private volatile Consumer<PaxosMsg.Notice> notices = n -> { };
+
+    /** Starts the retry timer; call on (or before starting) the loop. */
+    public ClientSession(EventLoop loop, Transport transport, Groups groups, long retryMillis) {
+        this.loop = loop;
+        this.transport = transport;
+        this.groups = groups;
+        this.retryMillis = retryMillis;
+        loop.execute(() -> loop.schedule(retryMillis, this::retry));
+    }
+
+    /** Where news for these clients (a lock granted to a waiter) goes; loop thread. */
+    public void onNotice(Consumer<PaxosMsg.Notice> handler) {
+        this.notices = handler;
+    }
+
+    /** Submits {@code op} as request {@code seq} of {@code client} to group {@code g}; any thread. */
+    public CompletableFuture<Result> submit(String client, long seq, Op op, int g) {
+        Request r = new Request(client, seq, op);
+        Pending p = new Pending(r, g, new CompletableFuture<>(), new long[] {EventLoop.nowMillis()});
+        pending.put(client, p);
+        loop.execute(() -> {
+            String to = leaderHint.getOrDefault(g, groups.group(g).get(0));
+            if (!transport.send(to, new PaxosMsg.ClientRequest(r))) {
+                broadcast(p);
+            }
+        });
+        return p.result();
+    }
+
+    /** The node a client of group {@code g} believes leads it, or null. */
+    public String leader(int g) {
+        return leaderHint.get(g);
+    }
+
+    private void broadcast(Pending p) {
+        p.sentAt()[0] = EventLoop.nowMillis();
+        for (String id : groups.group(p.group())) {
+            transport.send(id, new PaxosMsg.ClientRequest(p.request()));
+        }
+    }
+
+    private void retry() {
+        long now = EventLoop.nowMillis();
+        for (Pending p : pending.values()) {
+            if (!p.result().isDone() && now - p.sentAt()[0] >= retryMillis) {
+                leaderHint.remove(p.group());
+                broadcast(p);
+            }
+        }
+        loop.schedule(Math.max(1, retryMillis / 3), this::retry);
+    }
+
+    /** Takes a reply or notice off the wire; returns false for anything else. Loop thread. */
+    public boolean onMessage(PaxosMsg m) {
+        if (m instanceof PaxosMsg.ClientReply r) {
+            Pending p = pending.get(r.client());
+            if (p != null && p.request().seq() == r.seq()) {
+                if (r.leader() != null) {
+                    leaderHint.put(p.group(), r.leader());
+                }
+                pending.remove(r.client(), p);
+                p.result().complete(r.result());
+            }
+            return true;
+        }
+        if (m instanceof PaxosMsg.Notice n) {
+            notices.accept(n);
+            return true;
+        }
+        return false;
+    }
+}
