@@ -84,7 +84,8 @@ public final class FsyncBench {
     }
 
     /** Fsyncs per second of a bare channel appending one line per write+force. */
-    private static double rawRate(Path dir, String record, boolean metadata, long millis) throws IOException {
+    /** Single writes each followed by force, per second: the disk baseline other benchmarks divide by. */
+    static double rawRate(Path dir, String record, boolean metadata, long millis) throws IOException {
         byte[] line = ("00000000 " + record + "\n").getBytes(StandardCharsets.UTF_8);
         Path file = dir.resolve("fsync-bench.log");
         try (FileChannel ch = FileChannel.open(file, CREATE, TRUNCATE_EXISTING, WRITE)) {
