@@ -96,6 +96,8 @@ public final class LockRunner {
             cluster.kill(leader);
         } else if (c instanceof Command.Live l) {
             cluster.setLive(l.nodes());
+        } else if (c instanceof Command.CrashAt ca && ca.node().equals("any")) {
+            cluster.crashAtAny(ca.point());
         } else if (c instanceof Command.CrashAt ca) {
             String node = ca.node().equals("leader") ? cluster.leader(1) : ca.node();
             if (node == null) {

@@ -53,6 +53,8 @@ public final class PaxosCluster implements Transport.Listener, AutoCloseable {
     private final AtomicLong seq = new AtomicLong();
     private volatile List<String> live = List.of();
     private volatile double dropRate;
+    /** Loop thread: CrashAt any is armed and no node has exited of it yet. */
+    private boolean armedAny;
     private int groups;
     private int replicas;
 
@@ -233,6 +235,14 @@ public final class PaxosCluster implements Transport.Listener, AutoCloseable {
         loop.execute(() -> transport.send(id, new Control.CrashAt(point)));
     }
 
+    /** Arms every connected node; when the first one exits, the others are disarmed at once. */
+    public void crashAtAny(String point) {
+        loop.execute(() -> {
+            armedAny = true;
+            connected.forEach(id -> transport.send(id, new Control.CrashAt(point)));
+        });
+    }
+
     /** Asks node {@code id}; null if it is down or does not answer within {@code millis}. */
     public List<String> query(String id, String what, long arg, long millis) {
         if (!running(id)) {
@@ -305,6 +315,10 @@ public final class PaxosCluster implements Transport.Listener, AutoCloseable {
     @Override
     public void onDisconnected(String peer, boolean outbound) {
         connected.remove(peer);
+        if (armedAny) {
+            armedAny = false;
+            connected.forEach(id -> transport.send(id, new Control.CrashAt("")));
+        }
     }
 
     /** Kills every node and reaps it, those restarted by hand included. */

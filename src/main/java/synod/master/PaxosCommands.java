@@ -46,8 +46,10 @@ final class PaxosCommands {
                 if (!CRASH_POINTS.contains(a[1])) {
                     throw new ScriptError(line, "unknown crash point '" + a[1] + "' (known: " + new java.util.TreeSet<>(CRASH_POINTS) + ")");
                 }
-                // "leader" (an extension of the SPEC) names whichever node leads group 1 when the line runs.
-                return new Command.CrashAt(line, a[0].equalsIgnoreCase("leader") ? "leader" : node(line, a[0]), a[1]);
+                // Extensions of the SPEC: "leader" names whichever node leads group 1 when the line runs;
+                // "any" arms every node, and the first to reach the point is the only one to exit.
+                String who = a[0].toLowerCase(java.util.Locale.ROOT);
+                return new Command.CrashAt(line, who.equals("leader") || who.equals("any") ? who : node(line, a[0]), a[1]);
             case "droprate":
                 ScriptParser.checkArity(line, word, a, 1, 1);
                 return new Command.DropRate(line, rate(line, a[0]));

@@ -24,7 +24,7 @@ public sealed interface Control extends Message {
     /** Master: lose every message to or from a peer with probability {@code rate}, seeded. */
     record SetDropRate(double rate, long seed) implements Control {}
 
-    /** Master: exit at the protocol point {@code point} (see the SPEC's crash points). */
+    /** Master: exit at the protocol point {@code point} (see the SPEC's crash points); "" disarms. */
     record CrashAt(String point) implements Control {}
 
     /** Master: tell me {@code what} ("info", "status", "log", "view"), with argument {@code arg}. */

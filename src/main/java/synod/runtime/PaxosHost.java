@@ -122,7 +122,7 @@ public final class PaxosHost implements Transport.Listener {
             dropRate = d.rate();
             lossRandom = new Random(d.seed());
         } else if (c instanceof Control.CrashAt ca) {
-            crashAt = ca.point();
+            crashAt = ca.point() == null || ca.point().isEmpty() ? null : ca.point(); // "" disarms
         } else if (c instanceof Control.Query q) {
             transport.send(Envelope.MASTER, new Control.QueryReply(q.seq(), NodeQueries.answer(node, group, history, q)));
         } else if (c instanceof Control.Shutdown) {
