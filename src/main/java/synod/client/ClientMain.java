@@ -120,16 +120,7 @@ public final class ClientMain implements Transport.Listener {
     }
 
     private static String describe(String client, Result r) {
-        if (r instanceof Result.Acquired a) {
-            return client + " acquired " + a.lock() + " token " + a.token();
-        } else if (r instanceof Result.Waiting w) {
-            return client + " waits for " + w.lock();
-        } else if (r instanceof Result.Released rel) {
-            return client + " released " + rel.lock();
-        } else if (r instanceof Result.NotHolder n) {
-            return client + " ERR_NOT_HOLDER " + n.lock();
-        }
-        return client + " " + r;
+        return LockLines.of(client, r, false).get(0);
     }
 
     private static synchronized void say(String line) {

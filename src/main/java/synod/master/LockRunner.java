@@ -15,6 +15,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import synod.app.Op;
 import synod.app.Result;
+import synod.client.LockLines;
 import synod.master.BankCluster.ClusterException;
 import synod.runtime.ClusterConfig;
 import synod.runtime.EventLoop;
@@ -197,18 +198,7 @@ public final class LockRunner {
     }
 
     private void print(String client, Result r) {
-        if (r instanceof Result.Acquired a) {
-            out.println(client + " acquired " + a.lock() + " token " + a.token());
-        } else if (r instanceof Result.Waiting w) {
-            out.println(client + " waits for " + w.lock());
-        } else if (r instanceof Result.Released rel) {
-            out.println(client + " released " + rel.lock());
-            if (rel.grantedTo() != null) {
-                out.println(rel.grantedTo() + " acquired " + rel.lock() + " token " + rel.token());
-            }
-        } else if (r instanceof Result.NotHolder n) {
-            out.println(client + " ERR_NOT_HOLDER " + n.lock());
-        }
+        LockLines.of(client, r, true).forEach(out::println);
     }
 
     private static String lockOf(Command c) {

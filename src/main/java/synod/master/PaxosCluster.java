@@ -143,10 +143,8 @@ public final class PaxosCluster implements Transport.Listener, AutoCloseable {
             return;
         }
         hellos.put(id, new CompletableFuture<>());
-        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx" + cfg.nodeHeap(), "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-XX:-UsePerfData"));
-        ProcessCluster.nodeArchive().ifPresent(jsa -> cmd.add("-XX:SharedArchiveFile=" + jsa));
-        cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), "synod.runtime.PaxosMain", "--id", id,
+        List<String> cmd = ProcessCluster.nodeJvm(cfg.nodeHeap(), "synod.runtime.PaxosMain");
+        cmd.addAll(List.of("--id", id,
                 "--group", String.join(",", group(groupOf(id))), "--master", cfg.host() + ":" + cfg.masterPort(),
                 "--logs", logs.toString(), "--seed", String.valueOf(seed)));
         if (configFile != null) {

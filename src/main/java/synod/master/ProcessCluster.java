@@ -130,12 +130,9 @@ public final class ProcessCluster implements BankCluster, Transport.Listener {
         Path dir = settings.logs().resolve(id);
         try {
             Files.createDirectories(dir);
-            List<String> cmd = new ArrayList<>(List.of(javaBin(), "-Xmx" + settings.config().nodeHeap(), "-Xss512k",
-                    "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-XX:-UsePerfData",
-                    "-cp", System.getProperty("java.class.path"), "synod.runtime.NodeMain",
-                    "--id", id, "--master", "127.0.0.1:" + port, "--balance", String.valueOf(amount),
+            List<String> cmd = nodeJvm(settings.config().nodeHeap(), "synod.runtime.NodeMain");
+            cmd.addAll(List.of("--id", id, "--master", "127.0.0.1:" + port, "--balance", String.valueOf(amount),
                     "--logs", settings.logs().toString()));
-            nodeArchive().ifPresent(jsa -> cmd.add(1, "-XX:SharedArchiveFile=" + jsa));
             if (settings.configFile() != null) {
                 cmd.addAll(List.of("--config", settings.configFile().toAbsolutePath().toString()));
             }
@@ -153,7 +150,7 @@ public final class ProcessCluster implements BankCluster, Transport.Listener {
      * The CDS archive the build recorded beside the jar (make's target/node.jsa), if it is not older
      * than the jar: a stale archive would be ignored by the JVM anyway, after a warning.
      */
-    static java.util.Optional<Path> nodeArchive() {
+    private static java.util.Optional<Path> nodeArchive() {
         String cp = System.getProperty("java.class.path");
         if (!cp.endsWith(".jar") || cp.contains(java.io.File.pathSeparator)) {
             return java.util.Optional.empty();
@@ -168,6 +165,19 @@ public final class ProcessCluster implements BankCluster, Transport.Listener {
             LOG.warn("cannot read {}: {}", jsa, e.toString());
         }
         return java.util.Optional.empty();
+    }
+
+    /**
+     * The command line that starts a node JVM: small heap, serial GC, C1 only (start-up matters
+     * more than peak speed on 2 cores), the build's CDS archive, this JVM's class path; append
+     * the main class's own arguments.
+     */
+    static List<String> nodeJvm(String heap, String mainClass) {
+        List<String> cmd = new ArrayList<>(List.of(javaBin(), "-Xmx" + heap, "-Xss512k", "-XX:+UseSerialGC",
+                "-XX:TieredStopAtLevel=1", "-XX:-UsePerfData"));
+        nodeArchive().ifPresent(jsa -> cmd.add("-XX:SharedArchiveFile=" + jsa));
+        cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), mainClass));
+        return cmd;
     }
 
     private static String javaBin() {
