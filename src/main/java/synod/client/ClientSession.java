@@ -18,10 +18,12 @@ import synod.runtime.Transport;
  * has at most one request in flight, numbered so that retries execute once. A request goes to the
  * leader the client believes in (learned from replies); when no answer comes within
  * {@code retryMillis} it goes to every node of the group, which answer from their reply cache or
- * forward it to the leader. Clients know nothing of which nodes are alive.
+ * forward it to the leader, and after that ever less often (exponential backoff). Clients know
+ * nothing of which nodes are alive.
  */
 public final class ClientSession {
-    private record Pending(Request request, int group, CompletableFuture<Result> result, long[] sentAt) {}
+    /** {@code timing}: when it was last sent, and how long to wait before sending it again. */
+    private record Pending(Request request, int group, CompletableFuture<Result> result, long[] timing) {}
 
     /** The nodes of a group, by 1-based group number. */
     public interface Groups {
@@ -53,7 +55,7 @@ public final class ClientSession {
     /** Submits {@code op} as request {@code seq} of {@code client} to group {@code g}; any thread. */
     public CompletableFuture<Result> submit(String client, long seq, Op op, int g) {
         Request r = new Request(client, seq, op);
-        Pending p = new Pending(r, g, new CompletableFuture<>(), new long[] {EventLoop.nowMillis()});
+        Pending p = new Pending(r, g, new CompletableFuture<>(), new long[] {EventLoop.nowMillis(), retryMillis});
         pending.put(client, p);
         loop.execute(() -> {
             String to = leaderHint.getOrDefault(g, groups.group(g).get(0));
@@ -70,7 +72,7 @@ public final class ClientSession {
     }
 
     private void broadcast(Pending p) {
-        p.sentAt()[0] = EventLoop.nowMillis();
+        p.timing()[0] = EventLoop.nowMillis();
         for (String id : groups.group(p.group())) {
             transport.send(id, new PaxosMsg.ClientRequest(p.request()));
         }
@@ -79,9 +81,12 @@ public final class ClientSession {
     private void retry() {
         long now = EventLoop.nowMillis();
         for (Pending p : pending.values()) {
-            if (!p.result().isDone() && now - p.sentAt()[0] >= retryMillis) {
+            if (!p.result().isDone() && now - p.timing()[0] >= p.timing()[1]) {
+                // Unanswered: forget the leader, ask everyone, and wait longer next time (up to
+                // 8x), so a group without a majority is not flooded by its clients.
                 leaderHint.remove(p.group());
                 broadcast(p);
+                p.timing()[1] = Math.min(8 * retryMillis, 2 * p.timing()[1]);
             }
         }
         loop.schedule(Math.max(1, retryMillis / 3), this::retry);

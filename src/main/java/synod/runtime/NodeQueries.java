@@ -39,6 +39,9 @@ final class NodeQueries {
             for (PValue pv : v.entries()) {
                 b.append(' ').append(pv.slot()).append('=').append(describe(pv));
             }
+            if (v.entries().isEmpty()) {
+                b.append(" no entries");
+            }
             lines.add(b.toString());
         }
         return lines;

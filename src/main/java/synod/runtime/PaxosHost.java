@@ -101,7 +101,9 @@ public final class PaxosHost implements Transport.Listener {
             if (cutOff(from) || lost()) {
                 return;
             }
-            remember("recv " + from + " " + pm);
+            if (!(pm instanceof PaxosMsg.Heartbeat)) {
+                remember("recv " + from + " " + pm); // heartbeats every 50 ms would drown PrintLog
+            }
             round.add(node.step(from, pm));
         } else {
             throw new synod.core.BadMessage("a Paxos node does not take " + m);
@@ -176,7 +178,9 @@ public final class PaxosHost implements Transport.Listener {
         for (Output o : outs) {
             for (Envelope e : o.sends()) {
                 if (!cutOff(e.to()) && !(isNode(e.to()) && lost())) {
-                    remember("send " + e.to() + " " + e.message());
+                    if (!(e.message() instanceof PaxosMsg.Heartbeat)) {
+                        remember("send " + e.to() + " " + e.message());
+                    }
                     transport.send(e.to(), e.message());
                 }
             }
