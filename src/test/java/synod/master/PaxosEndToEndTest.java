@@ -1,0 +1,335 @@
+package synod.master;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.io.RandomAccessFile;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.zip.CRC32C;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import synod.master.MasterProcessEndToEndTest.Master;
+
+/**
+ * End to end for the Multi-Paxos lock service: a real MasterMain child JVM driven through stdin,
+ * real PaxosMain node JVMs killed with kill -9, their logs torn or damaged, a node restarted by
+ * hand. The tests bind the fixed ports of config/cluster.json, so they run one after the other and
+ * {@link #reapEverything} leaves no process of a test (master, its nodes, nodes started by hand:
+ * every JVM whose command line names the test's log directory) running before the next starts.
+ */
+@Tag("end-to-end")
+class PaxosEndToEndTest {
+    static final long BOUND_MILLIS = 10_000;
+    /** A request waits up to requestMillis (5 s) for an election before it prints anything. */
+    static final long ELECTION_MILLIS = 20_000;
+    static final String TORN = "5b8f68f3 {\"rec\":\"promised\",\"ballot\":{\"round\":9";
+    static final Pattern VIEW = Pattern.compile("NEW-VIEW ballot \\((\\d+),(\\d+)\\) from n(\\d+) .*");
+
+    @TempDir
+    Path tmp;
+    Path logs;
+    Master master;
+    final List<Process> handStarted = new ArrayList<>();
+
+    @BeforeEach
+    void noNodeOfAnEarlierRun() throws Exception {
+        logs = tmp.resolve("logs");
+        poll(() -> ours("synod.").isEmpty(), "processes of an earlier test to exit");
+    }
+
+    @AfterEach
+    void reapEverything() {
+        if (master != null) {
+            master.process.destroyForcibly();
+        }
+        handStarted.forEach(Process::destroyForcibly);
+        List<ProcessHandle> left = ours("synod.");
+        left.forEach(ProcessHandle::destroyForcibly);
+        if (master != null) {
+            master.process.toHandle().onExit().completeOnTimeout(null, BOUND_MILLIS, TimeUnit.MILLISECONDS).join();
+        }
+        for (ProcessHandle h : left) {
+            h.onExit().completeOnTimeout(null, BOUND_MILLIS, TimeUnit.MILLISECONDS).join();
+        }
+        for (Process p : handStarted) {
+            p.toHandle().onExit().completeOnTimeout(null, BOUND_MILLIS, TimeUnit.MILLISECONDS).join();
+        }
+        assertTrue(ours("synod.").isEmpty(), "processes left: " + ours("synod."));
+    }
+
+    /** Every live JVM of this test: its command line names {@code mainPrefix} and this test's logs. */
+    private List<ProcessHandle> ours(String mainPrefix) {
+        String dir = logs.toString();
+        return ProcessHandle.allProcesses().filter(h -> h.pid() != ProcessHandle.current().pid())
+                .filter(h -> {
+                    String cmd = h.info().commandLine().orElse("");
+                    return cmd.contains(mainPrefix) && cmd.contains(dir);
+                }).filter(ProcessHandle::isAlive).toList();
+    }
+
+    private static void poll(BooleanSupplier cond, String what) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(BOUND_MILLIS);
+        while (!cond.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                fail("no " + what + " within " + BOUND_MILLIS + " ms");
+            }
+            TimeUnit.MILLISECONDS.sleep(50); // polling interval, not synchronisation
+        }
+    }
+
+    private Master startMaster(String... script) throws Exception {
+        master = new Master(logs);
+        master.send(script);
+        return master;
+    }
+
+    private String out(String line) throws InterruptedException {
+        return master.awaitOut(line);
+    }
+
+    /** Waits for the next stdout line starting {@code prefix}, however long an election takes. */
+    private String outStarting(String prefix, long millis) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(millis);
+        while (true) {
+            String line = master.out.poll(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+            if (line == null || line.equals(Master.EOF)) {
+                fail("no stdout line starting '" + prefix + "'; stdout " + master.outSeen + ", stderr " + master.errSeen);
+            }
+            master.outSeen.add(line);
+            if (line.startsWith(prefix)) {
+                return line;
+            }
+        }
+    }
+
+    private ProcessHandle node(String id) throws IOException {
+        long pid = Long.parseLong(Files.readString(logs.resolve(id).resolve("pid")).strip());
+        ProcessHandle h = ProcessHandle.of(pid).orElseThrow(() -> new AssertionError(id + " (pid " + pid + ") is gone"));
+        assertTrue(h.info().commandLine().orElse("").contains("synod.runtime.PaxosMain"), "pid " + pid + " is not " + id);
+        return h;
+    }
+
+    private ProcessHandle kill9(String id) throws Exception {
+        ProcessHandle h = node(id);
+        h.destroyForcibly();
+        assertExits(h, id + " after kill -9");
+        return h;
+    }
+
+    private static void assertExits(ProcessHandle h, String what) throws InterruptedException {
+        poll(() -> !h.isAlive(), what + " (pid " + h.pid() + ") to exit");
+    }
+
+    private String read(String id, String file) {
+        try {
+            Path p = logs.resolve(id).resolve(file);
+            return Files.exists(p) ? Files.readString(p) : "";
+        } catch (IOException e) {
+            return "";
+        }
+    }
+
+    /** Every line of a quiescent paxos.log: newline-terminated, CHECKSUM JSON, checksum right. */
+    private List<JsonNode> intactRecords(String id) throws IOException {
+        byte[] all = Files.readAllBytes(logs.resolve(id).resolve("paxos.log"));
+        assertTrue(all.length > 0 && all[all.length - 1] == '\n', id + "'s paxos.log does not end with a newline");
+        List<JsonNode> records = new ArrayList<>();
+        ObjectMapper json = new ObjectMapper();
+        String[] lines = new String(all, StandardCharsets.UTF_8).split("\n");
+        for (int i = 0; i < lines.length; i++) {
+            String line = lines[i];
+            assertTrue(line.length() > 9 && line.charAt(8) == ' ', id + " line " + (i + 1) + ": " + line);
+            byte[] body = line.substring(9).getBytes(StandardCharsets.UTF_8);
+            CRC32C crc = new CRC32C();
+            crc.update(body);
+            assertEquals(String.format("%08x", crc.getValue()), line.substring(0, 8), id + " line " + (i + 1) + ": " + line);
+            records.add(json.readTree(body));
+        }
+        return records;
+    }
+
+    private void startLockedCluster3() throws Exception {
+        startMaster("StartCluster 1 3", "Lock c1 0", "Lock c2 0");
+        out("c1 acquired 0 token 1");
+        out("c2 waits for 0");
+    }
+
+    @Test
+    void aTornLastLineIsCutOnRecovery() throws Exception {
+        startLockedCluster3();
+        kill9("n2");
+        Path log = logs.resolve("n2").resolve("paxos.log");
+        long before = Files.size(log);
+        Files.write(log, TORN.getBytes(StandardCharsets.UTF_8), java.nio.file.StandardOpenOption.APPEND);
+        master.send("Recover n2");
+        poll(() -> read("n2", "node.log").contains("cut a torn last line off paxos.log"), "torn-tail report in n2's node.log");
+        // n2 is up and serving: it reports slot 0 executed, learned from the log and its peers
+        pollStatus("0", "n1 : E, n2 : E, n3 : E");
+        master.closeStdin();
+        assertEquals(0, master.awaitExit(), "stderr " + Master.rest(master.err, master.errSeen));
+        List<JsonNode> records = intactRecords("n2");
+        assertFalse(Files.readString(log).contains(TORN), "the torn line is still there");
+        assertTrue(Files.size(log) >= before, "recovery cut more than the torn line");
+        assertFalse(records.isEmpty());
+    }
+
+    /** Sends PrintStatus SLOT until its line starts {@code want}; returns that line. */
+    private String pollStatus(String slot, String want) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(BOUND_MILLIS);
+        while (true) {
+            master.send("PrintStatus " + slot);
+            String line = outStarting("n1 : ", BOUND_MILLIS);
+            if (line.startsWith(want)) {
+                return line;
+            }
+            if (System.nanoTime() > deadline) {
+                fail("PrintStatus " + slot + " never started '" + want + "'; last " + line);
+            }
+            TimeUnit.MILLISECONDS.sleep(100); // polling interval, not synchronisation
+        }
+    }
+
+    @Test
+    void damageMidFileStopsTheNodeAndTheOthersServeOn() throws Exception {
+        startLockedCluster3();
+        kill9("n3");
+        Path log = logs.resolve("n3").resolve("paxos.log");
+        try (RandomAccessFile f = new RandomAccessFile(log.toFile(), "rw")) {
+            f.seek(12); // inside line 1's JSON
+            int b = f.read();
+            f.seek(12);
+            f.write(b ^ 0x01);
+        }
+        master.send("Recover n3");
+        String err = master.awaitErr(l -> l.contains("n3") && l.contains("exited with status 2"), "n3's exit status 2 on stderr");
+        assertTrue(err.startsWith("stdin:4: "), err);
+        String nodeOut = read("n3", "node.out");
+        assertTrue(nodeOut.contains("refusing to recover"), nodeOut);
+        assertTrue(nodeOut.contains(log.toString() + ": line 1 "), nodeOut);
+        master.send("Unlock c1 0");
+        out("c1 released 0");
+        out("c2 acquired 0 token 2");
+        master.closeStdin();
+        assertEquals(1, master.awaitExit(), "a failed Recover makes the run fail");
+        assertTrue(ours("synod.runtime.PaxosMain").isEmpty());
+    }
+
+    @Test
+    void aNodeRestartedByHandCatchesUpAndFailKillsIt() throws Exception {
+        startMaster("StartCluster 1 5", "Lock c1 0");
+        out("c1 acquired 0 token 1");
+        kill9("n3");
+        kill9("n4");
+        master.send("Lock c2 0");
+        out("c2 waits for 0");
+        List<String> cmd = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx64m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-XX:-UsePerfData",
+                "-cp", MasterProcessEndToEndTest.childClassPath(), "synod.runtime.PaxosMain",
+                "--id", "3", "--logs", logs.toString());
+        Process hand = new ProcessBuilder(cmd).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(tmp.resolve("hand-n3.out").toFile())).start();
+        handStarted.add(hand);
+        poll(() -> read("n3", "pid").strip().equals(String.valueOf(hand.pid())), "the hand-started n3's pid file");
+        String status = pollStatus("1", "n1 : E, n2 : E, n3 : E");
+        assertTrue(status.contains("n4 : X"), status);
+        master.send("Fail n3");
+        assertExits(hand.toHandle(), "the hand-started n3 after Fail n3");
+        master.closeStdin();
+        assertEquals(0, master.awaitExit(), "stderr " + Master.rest(master.err, master.errSeen));
+        poll(() -> ours("synod.runtime.PaxosMain").isEmpty(), "every PaxosMain of this test to exit");
+    }
+
+    @Test
+    void aRestartedNodeNeverReusesABallot() throws Exception {
+        startMaster("StartCluster 1 3", "Lock c1 0");
+        out("c1 acquired 0 token 1");
+        List<long[]> leaders = new ArrayList<>();
+        leaders.add(newestView());
+        // three rounds of FailLeader, each failed leader restarted after its successor is elected:
+        // by the third, a restarted node is leading again, and must do so on a fresh ballot
+        List<String> failed = new ArrayList<>();
+        boolean restartedLeads = false;
+        for (int round = 1; round <= 3; round++) {
+            String leader = "n" + leaders.get(leaders.size() - 1)[1];
+            ProcessHandle h = node(leader);
+            master.send("FailLeader");
+            assertExits(h, "leader " + leader + " in round " + round);
+            failed.add(leader);
+            String client = "c" + (round + 1);
+            master.send("Lock " + client + " 0");
+            outStarting(client + " waits for 0", ELECTION_MILLIS);
+            long[] next = newestView();
+            leaders.add(next);
+            restartedLeads |= failed.contains("n" + next[1]);
+            master.send("Recover " + leader);
+        }
+        assertTrue(restartedLeads, "no restarted node led again; stdout " + master.outSeen);
+        master.send("PrintStatus 0");
+        outStarting("n1 : ", BOUND_MILLIS);
+        master.closeStdin();
+        assertEquals(0, master.awaitExit(), "stderr " + Master.rest(master.err, master.errSeen));
+
+        for (int i = 1; i < leaders.size(); i++) {
+            long[] a = leaders.get(i - 1);
+            long[] b = leaders.get(i);
+            assertTrue(b[0] > a[0] || (b[0] == a[0] && b[1] > a[1]),
+                    "leader ballots do not increase: (" + a[0] + "," + a[1] + ") then (" + b[0] + "," + b[1] + ")");
+            assertTrue(b[1] != a[1], "the failed leader n" + a[1] + " still leads");
+        }
+        int promises = 0;
+        for (String id : List.of("n1", "n2", "n3")) {
+            long[] last = null;
+            for (JsonNode r : intactRecords(id)) {
+                if (!r.path("rec").asText().equals("promised")) {
+                    continue;
+                }
+                long[] ballot = {r.path("ballot").path("round").asLong(), r.path("ballot").path("node").asLong()};
+                assertTrue(last == null || ballot[0] > last[0] || (ballot[0] == last[0] && ballot[1] > last[1]),
+                        id + " promised (" + ballot[0] + "," + ballot[1] + ") after (" + (last == null ? "" : last[0] + "," + last[1]) + ")");
+                last = ballot;
+                promises++;
+            }
+        }
+        assertTrue(promises >= 3, "only " + promises + " promised records in all");
+    }
+
+    /**
+     * PrintView, then PrintStatus 0 to mark its end; returns the highest NEW-VIEW ballot as
+     * {round, node}, checking that every view's sender is its ballot's node.
+     */
+    private long[] newestView() throws Exception {
+        master.send("PrintView", "PrintStatus 0");
+        long[] best = null;
+        while (true) {
+            String line = outStarting("", BOUND_MILLIS);
+            if (line.startsWith("n1 : ")) {
+                break;
+            }
+            Matcher m = VIEW.matcher(line);
+            assertTrue(m.matches(), "not a view: " + line);
+            long[] b = {Long.parseLong(m.group(1)), Long.parseLong(m.group(2))};
+            assertEquals(m.group(2), m.group(3), line);
+            if (best == null || b[0] > best[0] || (b[0] == best[0] && b[1] > best[1])) {
+                best = b;
+            }
+        }
+        assertTrue(best != null, "PrintView printed no view; stdout " + master.outSeen);
+        return best;
+    }
+}
