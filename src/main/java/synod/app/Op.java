@@ -8,6 +8,9 @@ import com.fasterxml.jackson.annotation.JsonTypeInfo;
 @JsonSubTypes({
     @JsonSubTypes.Type(value = Op.Lock.class, name = "lock"),
     @JsonSubTypes.Type(value = Op.Unlock.class, name = "unlock"),
+    @JsonSubTypes.Type(value = Op.Open.class, name = "open"),
+    @JsonSubTypes.Type(value = Op.Transfer.class, name = "transfer"),
+    @JsonSubTypes.Type(value = Op.Balance.class, name = "balance"),
 })
 public sealed interface Op {
 
@@ -16,4 +19,17 @@ public sealed interface Op {
 
     /** Release {@code lock}; only its holder may. */
     record Unlock(String lock) implements Op {}
+
+    /** Bank: open {@code accounts}, each with {@code balance} (an account that exists is reset). */
+    record Open(java.util.List<String> accounts, long balance) implements Op {
+        public Open {
+            accounts = java.util.List.copyOf(accounts);
+        }
+    }
+
+    /** Bank: move {@code amount} from {@code from} to {@code to}, if {@code from} has it. */
+    record Transfer(String from, String to, long amount) implements Op {}
+
+    /** Bank: read {@code account}'s balance, in log order (linearizable). */
+    record Balance(String account) implements Op {}
 }

@@ -10,6 +10,11 @@ import com.fasterxml.jackson.annotation.JsonTypeInfo;
     @JsonSubTypes.Type(value = Result.Waiting.class, name = "waiting"),
     @JsonSubTypes.Type(value = Result.Released.class, name = "released"),
     @JsonSubTypes.Type(value = Result.NotHolder.class, name = "not-holder"),
+    @JsonSubTypes.Type(value = Result.Opened.class, name = "opened"),
+    @JsonSubTypes.Type(value = Result.Committed.class, name = "committed"),
+    @JsonSubTypes.Type(value = Result.Insufficient.class, name = "insufficient"),
+    @JsonSubTypes.Type(value = Result.Aborted.class, name = "aborted"),
+    @JsonSubTypes.Type(value = Result.Amount.class, name = "amount"),
 })
 public sealed interface Result {
 
@@ -33,4 +38,19 @@ public sealed interface Result {
 
     /** An unlock by a client that does not hold the lock. */
     record NotHolder(String lock) implements Result {}
+
+    /** Bank: {@code count} accounts opened. */
+    record Opened(int count) implements Result {}
+
+    /** Bank: the transfer happened. */
+    record Committed() implements Result {}
+
+    /** Bank: the sender had less than the amount; nothing moved (a result, not an error). */
+    record Insufficient() implements Result {}
+
+    /** Bank: the operation could not apply at all (an unknown account, say); nothing changed. */
+    record Aborted(String reason) implements Result {}
+
+    /** Bank: the balance of {@code account}. */
+    record Amount(String account, long balance) implements Result {}
 }

@@ -7,7 +7,7 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import synod.master.Command;
-import synod.master.NodeIds;
+import synod.core.NodeIds;
 
 /**
  * The oracle's own model of the CS380D bank, written from the spec and independent of the

@@ -1,6 +1,6 @@
 package synod.check;
 
-import synod.master.NodeIds;
+import synod.core.NodeIds;
 
 /** A directed FIFO channel of the oracle's model, ordered by source then destination in reading order. */
 record Chan(String from, String to) implements Comparable<Chan> {

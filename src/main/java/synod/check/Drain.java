@@ -5,7 +5,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
-import synod.master.NodeIds;
+import synod.core.NodeIds;
 
 /**
  * {@code ReceiveAll} in the oracle: every channel is drained in some hidden order, and this class

@@ -10,7 +10,7 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.function.Consumer;
-import synod.master.NodeIds;
+import synod.core.NodeIds;
 
 /**
  * The snapshot recordings one {@code ReceiveAll} may have produced for the nodes that recorded

@@ -1,5 +1,6 @@
 package synod.master;
 
+import synod.core.NodeIds;
 import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.List;

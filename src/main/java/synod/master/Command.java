@@ -53,4 +53,15 @@ public sealed interface Command {
     record PrintView(int line) implements Command {}
 
     record PrintStatus(int line, long slot, int group) implements Command {}
+
+    /** {@code Accounts FIRST..LAST BALANCE}: letters (A..J) or numbers (1..9000). */
+    record Accounts(int line, java.util.List<String> accounts, long balance) implements Command {}
+
+    record Transfer(int line, String from, String to, long amount) implements Command {}
+
+    record Balance(int line, String account) implements Command {}
+
+    record PrintDB(int line) implements Command {}
+
+    record PrintBalance(int line, String account) implements Command {}
 }

@@ -29,6 +29,10 @@ import synod.runtime.EventLoop;
 public final class LockRunner {
     private record Outstanding(String client, Command c, CompletableFuture<Result> result) {}
 
+    /** The script's own clients for balance reads and for opening accounts. */
+    private static final String READER = "reader";
+    private static final String OPENER = "opener";
+
     private final ClusterConfig cfg;
     private final Path logs;
     private final Path configFile;
@@ -80,6 +84,12 @@ public final class LockRunner {
             request(l.client(), c, new Op.Lock(l.lock()));
         } else if (c instanceof Command.Unlock u) {
             request(u.client(), c, new Op.Unlock(u.lock()));
+        } else if (c instanceof Command.Transfer t) {
+            request(t.from(), c, new Op.Transfer(t.from(), t.to(), t.amount()));
+        } else if (c instanceof Command.Balance b) {
+            request(READER, c, new Op.Balance(b.account()));
+        } else if (c instanceof Command.Accounts a) {
+            request(OPENER, c, new Op.Open(a.accounts(), a.balance()));
         } else if (c instanceof Command.Fail f) {
             requireNode(f.node());
             cluster.kill(f.node());
@@ -149,7 +159,7 @@ public final class LockRunner {
         outstanding.add(new Outstanding(client, c, f));
         awaitDecided(f, requestMillis);
         if (!f.isDone()) {
-            out.println(client + " pending " + lockOf(c));
+            out.println(pendingLine(client, c));
         }
     }
 
@@ -191,18 +201,45 @@ public final class LockRunner {
             Outstanding o = it.next();
             if (o.result().isDone()) {
                 it.remove();
-                print(o.client(), o.result().join());
+                print(o.client(), o.c(), o.result().join());
             }
         }
         out.flush();
     }
 
-    private void print(String client, Result r) {
-        LockLines.of(client, r, true).forEach(out::println);
+    private void print(String client, Command c, Result r) {
+        if (c instanceof Command.Transfer t) {
+            out.println(transferLine(t, r));
+        } else if (c instanceof Command.Balance b) {
+            out.println(r instanceof Result.Amount amt ? b.account() + " = " + amt.balance()
+                    : "aborted: " + ((Result.Aborted) r).reason());
+        } else if (!(c instanceof Command.Accounts)) {
+            LockLines.of(client, r, true).forEach(out::println);
+        }
     }
 
-    private static String lockOf(Command c) {
-        return c instanceof Command.Lock l ? l.lock() : ((Command.Unlock) c).lock();
+    private static String transferLine(Command.Transfer t, Result r) {
+        String head = "(" + t.from() + ", " + t.to() + ", " + t.amount() + ") ";
+        if (r instanceof Result.Committed) {
+            return head + "committed";
+        }
+        if (r instanceof Result.Insufficient) {
+            return head + "failed: insufficient balance";
+        }
+        return head + "aborted: " + (r instanceof Result.Aborted a ? a.reason() : r);
+    }
+
+    private static String pendingLine(String client, Command c) {
+        if (c instanceof Command.Transfer t) {
+            return "(" + t.from() + ", " + t.to() + ", " + t.amount() + ") pending";
+        }
+        if (c instanceof Command.Balance b) {
+            return b.account() + " pending";
+        }
+        if (c instanceof Command.Accounts) {
+            return "Accounts pending";
+        }
+        return client + " pending " + (c instanceof Command.Lock l ? l.lock() : ((Command.Unlock) c).lock());
     }
 
     private void requireCluster() throws ClusterException {

@@ -263,6 +263,36 @@ public final class PaxosCluster implements Transport.Listener, AutoCloseable {
         }
     }
 
+    /**
+     * Waits (at most {@code millis}) until every running node of group {@code g} has applied the
+     * same prefix of the log and everything it accepted, so that prints show settled state: not a
+     * follower a message behind, nor nodes just restarted whose log a new leader has yet to re-decide.
+     */
+    public void settle(int g, long millis) {
+        long end = EventLoop.nowMillis() + millis;
+        while (EventLoop.nowMillis() < end) {
+            java.util.Set<String> applied = new java.util.TreeSet<>();
+            boolean behind = false;
+            for (String id : group(g)) {
+                List<String> info = running(id) ? query(id, "info", 0, 500) : null;
+                if (info != null) {
+                    applied.add(info.get(3));
+                    // accepted but not applied yet (after a restart, until a new leader re-decides)
+                    behind |= Long.parseLong(info.get(3)) <= Long.parseLong(info.get(5));
+                }
+            }
+            if (applied.size() <= 1 && !behind) {
+                return;
+            }
+            try {
+                Thread.sleep(10); // polling the nodes: the condition lives in other processes
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+    }
+
     /** The node of group {@code g} that a majority of its live members follow, or null. */
     public String leader(int g) {
         Map<String, Integer> votes = new java.util.TreeMap<>();

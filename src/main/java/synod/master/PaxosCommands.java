@@ -66,9 +66,49 @@ final class PaxosCommands {
                 ScriptParser.checkArity(line, word, a, 1, 2);
                 return new Command.PrintStatus(line, number(line, a[0], Long.MAX_VALUE),
                         a.length > 1 ? count(line, a[1], 9) : 1);
+            case "accounts":
+                ScriptParser.checkArity(line, word, a, 2, 2);
+                return new Command.Accounts(line, range(line, a[0]), number(line, a[1], Long.MAX_VALUE / 4));
+            case "transfer":
+                ScriptParser.checkArity(line, word, a, 3, 3);
+                return new Command.Transfer(line, ScriptParser.checkId(line, a[0]), ScriptParser.checkId(line, a[1]),
+                        number(line, a[2], Long.MAX_VALUE / 4));
+            case "balance":
+                ScriptParser.checkArity(line, word, a, 1, 1);
+                return new Command.Balance(line, ScriptParser.checkId(line, a[0]));
+            case "printdb":
+                ScriptParser.checkArity(line, word, a, 0, 0);
+                return new Command.PrintDB(line);
+            case "printbalance":
+                ScriptParser.checkArity(line, word, a, 1, 1);
+                return new Command.PrintBalance(line, ScriptParser.checkId(line, a[0]));
             default:
                 throw ScriptParser.unknown(line, word, body);
         }
+    }
+
+    /** "A..J" (single letters) or "1..9000" (numbers): every account of the range, in order. */
+    static List<String> range(int line, String s) throws ScriptError {
+        String[] ends = s.split("\\.\\.");
+        if (ends.length != 2) {
+            throw new ScriptError(line, "a range is FIRST..LAST, got '" + s + "'");
+        }
+        List<String> ids = new ArrayList<>();
+        if (ends[0].matches("[A-Za-z]") && ends[1].matches("[A-Za-z]") && ends[0].charAt(0) <= ends[1].charAt(0)) {
+            for (char c = ends[0].charAt(0); c <= ends[1].charAt(0); c++) {
+                ids.add(String.valueOf(c));
+            }
+            return ids;
+        }
+        long first = number(line, ends[0], 1_000_000);
+        long last = number(line, ends[1], 1_000_000);
+        if (first > last || last - first >= 100_000) {
+            throw new ScriptError(line, "bad range '" + s + "' (at most 100,000 accounts, first <= last)");
+        }
+        for (long i = first; i <= last; i++) {
+            ids.add(String.valueOf(i));
+        }
+        return ids;
     }
 
     /** "n3", "N3" or "3" name node n3. */

@@ -11,6 +11,9 @@ final class PaxosPrints {
     private PaxosPrints() {}
 
     static void print(PaxosCluster cluster, Command c, PrintStream out, BankRunner.Diagnostics diag) {
+        for (int g = 1; g <= cluster.groups(); g++) {
+            cluster.settle(g, 2000);
+        }
         if (c instanceof Command.PrintStatus s) {
             List<String> parts = new ArrayList<>();
             for (String id : cluster.group(Math.min(s.group(), cluster.groups()))) {
@@ -29,6 +32,20 @@ final class PaxosPrints {
                 }
             }
             views.forEach(out::println);
+        } else if (c instanceof Command.PrintDB) {
+            for (int g = 1; g <= cluster.groups(); g++) {
+                for (String id : cluster.group(g)) {
+                    List<String> a = cluster.query(id, "db", 0, 1000);
+                    out.println(id + " : " + (a == null ? "(not running)" : a.get(0)));
+                }
+            }
+        } else if (c instanceof Command.PrintBalance b) {
+            List<String> parts = new ArrayList<>();
+            for (String id : cluster.group(1)) {
+                List<String> a = cluster.query(id, "db", 0, 1000);
+                parts.add(id + " : " + (a == null ? "-" : balanceIn(a.get(0), b.account())));
+            }
+            out.println(String.join(", ", parts));
         } else if (c instanceof Command.PrintLog l) {
             List<String> a = cluster.query(l.node(), "log", 0, 2000);
             if (a == null) {
@@ -39,5 +56,16 @@ final class PaxosPrints {
         } else {
             diag.error(c.line(), "not a replicated-service command: " + c);
         }
+    }
+
+    /** The balance of {@code account} in a PrintDB body ("A=10, B=8"), or "-" if it has none. */
+    private static String balanceIn(String db, String account) {
+        for (String part : db.split(", ")) {
+            int eq = part.indexOf('=');
+            if (eq > 0 && part.substring(0, eq).equals(account)) {
+                return part.substring(eq + 1);
+            }
+        }
+        return "-";
     }
 }

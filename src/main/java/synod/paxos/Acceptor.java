@@ -28,8 +28,8 @@ public final class Acceptor {
         return accepted.get(slot);
     }
 
-    public Map<Long, PValue> acceptedView() {
-        return java.util.Collections.unmodifiableMap(accepted);
+    public java.util.NavigableMap<Long, PValue> acceptedView() {
+        return java.util.Collections.unmodifiableNavigableMap(accepted);
     }
 
     /** Slots below this were dropped after a checkpoint: they are decided. */

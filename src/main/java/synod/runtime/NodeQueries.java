@@ -15,9 +15,11 @@ final class NodeQueries {
     static List<String> answer(PaxosNode node, List<String> group, Collection<String> history, Control.Query q) {
         switch (q.what()) {
             case "info":
+                var accepted = node.acceptor().acceptedView();
+                long lastAccepted = accepted.isEmpty() ? -1 : accepted.lastKey();
                 return List.of((node.isLeader() ? "leader" : "follower"), String.valueOf(node.leaderId()),
                         String.valueOf(node.ballot()), String.valueOf(node.replica().slotOut()),
-                        String.valueOf(node.replica().checkpointSlot()));
+                        String.valueOf(node.replica().checkpointSlot()), String.valueOf(lastAccepted));
             case "status":
                 return List.of(String.valueOf(node.status(q.arg())));
             case "log":
@@ -26,9 +28,18 @@ final class NodeQueries {
                 return views(node.views(), group);
             case "state":
                 return List.of(node.replica().machine().snapshot().toString());
+            case "db":
+                return List.of(bank(node).describe());
             default:
                 return List.of("unknown query " + q.what());
         }
+    }
+
+    private static synod.app.BankLedger bank(PaxosNode node) {
+        if (!(node.replica().machine() instanceof synod.app.Services s)) {
+            throw new IllegalStateException("node " + node.id() + " does not run the bank");
+        }
+        return s.bank();
     }
 
     private static List<String> views(List<PaxosMsg.NewView> views, List<String> group) {

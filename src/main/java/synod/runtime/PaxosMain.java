@@ -14,7 +14,7 @@ import org.apache.commons.cli.Option;
 import org.apache.commons.cli.Options;
 import org.apache.commons.cli.ParseException;
 import org.slf4j.LoggerFactory;
-import synod.app.LockTable;
+import synod.app.Services;
 import synod.paxos.PaxosConfig;
 import synod.paxos.PaxosNode;
 
@@ -60,7 +60,7 @@ public final class PaxosMain {
             log.warn("cut a torn last line off paxos.log: {}", disk.tornTail());
         }
         long seed = Long.parseLong(cl.getOptionValue("seed", "380")) * 31 + k;
-        PaxosNode node = new PaxosNode(PaxosConfig.of(group), id, new LockTable(), new Random(seed));
+        PaxosNode node = new PaxosNode(PaxosConfig.of(group), id, new Services(), new Random(seed));
         node.recover(PaxosHost.decode(disk.recovered()));
         log.info("node {} of {} recovered {} records; pid {}", id, group, disk.recovered().size(),
                 ProcessHandle.current().pid());

@@ -14,7 +14,7 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import synod.master.Command;
-import synod.master.NodeIds;
+import synod.core.NodeIds;
 import synod.master.ScriptReader;
 
 /**

@@ -1,4 +1,4 @@
-package synod.master;
+package synod.core;
 
 import java.util.Comparator;
 

@@ -1,0 +1,75 @@
+package synod.app;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.type.TypeFactory;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import synod.core.NodeIds;
+
+/**
+ * The bank: accounts and balances. A transfer moves money only if the sender has it; a refusal is
+ * a result, never an exception. Invariant: a transfer never creates or destroys money, and no
+ * balance goes below zero.
+ */
+public final class BankLedger {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private final TreeMap<String, Long> accounts = new TreeMap<>(NodeIds.ORDER);
+
+    public Result apply(Op op) {
+        if (op instanceof Op.Open o) {
+            o.accounts().forEach(a -> accounts.put(a, o.balance()));
+            return new Result.Opened(o.accounts().size());
+        }
+        if (op instanceof Op.Transfer t) {
+            return transfer(t);
+        }
+        if (op instanceof Op.Balance b) {
+            Long have = accounts.get(b.account());
+            return have == null ? new Result.Aborted("no account " + b.account()) : new Result.Amount(b.account(), have);
+        }
+        throw new IllegalArgumentException("the bank cannot apply " + op);
+    }
+
+    private Result transfer(Op.Transfer t) {
+        Long from = accounts.get(t.from());
+        Long to = accounts.get(t.to());
+        if (from == null || to == null) {
+            return new Result.Aborted("no account " + (from == null ? t.from() : t.to()));
+        }
+        if (t.amount() < 0) {
+            return new Result.Aborted("negative amount " + t.amount());
+        }
+        if (from < t.amount()) {
+            return new Result.Insufficient();
+        }
+        accounts.put(t.from(), from - t.amount());
+        accounts.put(t.to(), accounts.get(t.to()) + t.amount());
+        return new Result.Committed();
+    }
+
+    /** "A=10, B=8, ..." in reading order: PrintDB's body. */
+    public String describe() {
+        List<String> parts = new ArrayList<>();
+        accounts.forEach((a, v) -> parts.add(a + "=" + v));
+        return String.join(", ", parts);
+    }
+
+    /** The balance of {@code account}, or null. */
+    public Long balance(String account) {
+        return accounts.get(account);
+    }
+
+    JsonNode snapshot() {
+        return JSON.valueToTree(accounts);
+    }
+
+    void restore(JsonNode snapshot) {
+        accounts.clear();
+        Map<String, Long> m = JSON.convertValue(snapshot,
+                TypeFactory.defaultInstance().constructMapType(TreeMap.class, String.class, Long.class));
+        accounts.putAll(m);
+    }
+}

@@ -1,0 +1,45 @@
+package synod.app;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.List;
+
+/**
+ * What a Multi-Paxos node replicates: the lock service and the bank side by side, one log for both.
+ * Each op goes to the service it names; a checkpoint holds both.
+ */
+public final class Services implements StateMachine {
+    private final LockTable locks = new LockTable();
+    private final BankLedger bank = new BankLedger();
+
+    public LockTable locks() {
+        return locks;
+    }
+
+    public BankLedger bank() {
+        return bank;
+    }
+
+    @Override
+    public Applied apply(String client, Op op) {
+        if (op instanceof Op.Lock || op instanceof Op.Unlock) {
+            return locks.apply(client, op);
+        }
+        return new Applied(bank.apply(op), List.of());
+    }
+
+    @Override
+    public JsonNode snapshot() {
+        ObjectNode n = JsonNodeFactory.instance.objectNode();
+        n.set("locks", locks.snapshot());
+        n.set("bank", bank.snapshot());
+        return n;
+    }
+
+    @Override
+    public void restore(JsonNode snapshot) {
+        locks.restore(snapshot.get("locks"));
+        bank.restore(snapshot.get("bank"));
+    }
+}
