@@ -43,6 +43,7 @@ public final class LockRunner {
     private final Map<String, Long> requestSeq = new TreeMap<>();
     private final List<Outstanding> outstanding = new ArrayList<>();
     private PaxosCluster cluster;
+    private boolean killed;
 
     public LockRunner(ClusterConfig cfg, Path logs, Path configFile, long seed, long requestMillis, PrintStream out,
                       BankRunner.Diagnostics diag) {
@@ -63,12 +64,16 @@ public final class LockRunner {
     }
 
     public void run(Command c) {
+        if (killed) {
+            diag.error(c.line(), "the cluster was killed by KillAll; command ignored");
+            return;
+        }
         printDecided();
         try {
             if (c instanceof Command.StartCluster s) {
                 startCluster(s);
             } else if (c instanceof Command.KillAll) {
-                close();
+                killAll();
             } else {
                 requireCluster();
                 dispatch(c);
@@ -254,9 +259,20 @@ public final class LockRunner {
         }
     }
 
+    /** KillAll: every node goes at once; requests still pending will never be answered. */
+    private void killAll() {
+        killed = true;
+        if (!outstanding.isEmpty()) {
+            diag.error(outstanding.get(0).c().line(), "killed while pending: " + outstanding.stream()
+                    .map(o -> o.client() + " (line " + o.c().line() + ")").toList());
+            outstanding.clear();
+        }
+        close();
+    }
+
     /** At the end of a run: waits (bounded) for pending requests, printing them, then stops the nodes. */
     public void finish() {
-        if (cluster != null && !outstanding.isEmpty()) {
+        if (cluster != null && !killed && !outstanding.isEmpty()) {
             long end = EventLoop.nowMillis() + cfg.commandMillis();
             while (!outstanding.isEmpty() && EventLoop.nowMillis() < end) {
                 waitPrinting(Math.min(200, end - EventLoop.nowMillis()));
@@ -273,6 +289,7 @@ public final class LockRunner {
     public void close() {
         if (cluster != null) {
             cluster.close();
+            cluster = null;
         }
     }
 }
