@@ -14,9 +14,9 @@ class BankSimulationTest {
 
     @Test
     void everySeedConservesMoneyAndRecordsConsistentSnapshots() {
-        String one = System.getProperty("sim.seed");
-        long first = one != null ? Long.parseLong(one) : 1;
-        long count = one != null ? 1 : Long.getLong("sim.seeds", 300);
+        Seeds seeds = Seeds.fromProperties(300);
+        long first = seeds.first();
+        long count = seeds.count();
         long events = 0;
         long commands = 0;
         long completed = 0;

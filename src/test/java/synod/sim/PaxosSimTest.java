@@ -17,9 +17,9 @@ class PaxosSimTest {
 
     @Test
     void everySeedIsSafeAndLive() {
-        String one = System.getProperty("sim.seed");
-        long first = one != null ? Long.parseLong(one) : 1;
-        long count = one != null ? 1 : Long.getLong("sim.seeds", 500);
+        Seeds seeds = Seeds.fromProperties(500);
+        long first = seeds.first();
+        long count = seeds.count();
         long started = System.nanoTime();
         long events = 0, chosen = 0, executed = 0, crashes = 0, torn = 0, points = 0, partitions = 0, dropped = 0,
                 duplicated = 0, late = 0, installs = 0, completed = 0, retries = 0, waits = 0, notHolders = 0, notices = 0,
