@@ -104,6 +104,10 @@ public final class MasterMain {
             System.err.println("master: cannot start: " + e.getMessage());
             return 1;
         }
+        if (source.toLowerCase(java.util.Locale.ROOT).endsWith(".csv")) {
+            cluster.close();
+            return runCsv(cl, source, c, logs, configFile, seed, out, diag) && !failed[0] ? 0 : 1;
+        }
         LockRunner locks = new LockRunner(c, logs, configFile, seed, c.requestMillis(), out, diag);
         Thread reaper = new Thread(() -> {
             if (cluster instanceof ProcessCluster pc) {
@@ -124,6 +128,27 @@ public final class MasterMain {
             cluster.close();
         }
         return failed[0] ? 1 : 0;
+    }
+
+    /** {@code bin/master FILE.csv}: a CSE535 test file, sets in order, a prompt between them. */
+    private static boolean runCsv(CommandLine cl, String source, ClusterConfig c, Path logs, Path configFile, long seed,
+                                  PrintStream out, BankRunner.Diagnostics diag) {
+        boolean interactive = System.console() != null && !cl.hasOption("batch");
+        BufferedReader console = interactive
+                ? new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8)) : null;
+        try {
+            List<CsvScript.Set> sets = CsvScript.parse(Files.readString(Path.of(source), StandardCharsets.UTF_8), diag);
+            CsvRunner runner = new CsvRunner(c, logs, configFile, seed, out, diag, console);
+            Runtime.getRuntime().addShutdownHook(new Thread(runner::kill, "reaper"));
+            runner.run(sets);
+            return true;
+        } catch (IOException | BankCluster.ClusterException e) {
+            out.flush();
+            System.err.println("master: " + source + ": " + e.getMessage());
+            return false;
+        } finally {
+            out.flush();
+        }
     }
 
     private static ClusterConfig config(CommandLine cl, Path file) throws IOException {

@@ -1,0 +1,281 @@
+package synod.master;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import synod.app.Op;
+import synod.app.Result;
+import synod.master.BankCluster.ClusterException;
+import synod.runtime.ClusterConfig;
+import synod.runtime.EventLoop;
+
+/**
+ * Runs a CSE535 Project 1 file: one group of five nodes, clients A..J with 10 each. Within a set
+ * every client submits its own transactions in file order (closed loop) while the clients run
+ * concurrently; nodes outside the set's Live Nodes are cut off; LF fails the current leader, which
+ * rejoins at the next set. A transaction still undecided after {@code requestMillis} without
+ * progress is reported pending; its client keeps it (and queues its later ones behind it) and it
+ * completes exactly once when a later set restores a quorum.
+ */
+public final class CsvRunner {
+    private record Txn(CsvScript.Item item, CompletableFuture<Result> result, long[] nanos) {}
+
+    private final ClusterConfig cfg;
+    private final PrintStream out;
+    private final BankRunner.Diagnostics diag;
+    private final BufferedReader console;
+    private final PaxosCluster cluster;
+    private final Map<String, CompletableFuture<?>> tails = new ConcurrentHashMap<>();
+    private final Map<String, Long> seqs = new ConcurrentHashMap<>();
+    private final List<Txn> carried = new ArrayList<>();
+    private final List<Double> latencies = Collections.synchronizedList(new ArrayList<>());
+    private final Set<String> viewsPrinted = new LinkedHashSet<>();
+    private final List<String> failed = new ArrayList<>();
+    private long firstNanos;
+    private long lastNanos;
+
+    /** {@code console}: where the user types between sets, or null for --batch. */
+    public CsvRunner(ClusterConfig cfg, Path logs, Path configFile, long seed, PrintStream out,
+                     BankRunner.Diagnostics diag, BufferedReader console) throws IOException {
+        this.cfg = cfg;
+        this.out = out;
+        this.diag = diag;
+        this.console = console;
+        this.cluster = new PaxosCluster(cfg, logs, configFile, seed);
+    }
+
+    /** For a shutdown hook (a signal): stop every node now. */
+    public void kill() {
+        cluster.close();
+    }
+
+    public void run(List<CsvScript.Set> sets) throws ClusterException, IOException {
+        try {
+            cluster.start(1, 5);
+            awaitLeader(cfg.startMillis());
+            List<String> clients = List.of("A", "B", "C", "D", "E", "F", "G", "H", "I", "J");
+            Result opened = cluster.submit("opener", 1, new Op.Open(clients, 10), 1).orTimeout(cfg.commandMillis(),
+                    TimeUnit.MILLISECONDS).join();
+            if (!(opened instanceof Result.Opened)) {
+                throw new ClusterException("could not open the accounts: " + opened);
+            }
+            for (CsvScript.Set s : sets) {
+                runSet(s);
+                if (console != null && !prompt(s)) {
+                    return;
+                }
+            }
+            finish();
+        } finally {
+            cluster.close();
+        }
+    }
+
+    private void runSet(CsvScript.Set s) throws ClusterException {
+        for (String id : failed) {
+            cluster.spawn(id);
+            cluster.awaitHello(id);
+        }
+        failed.clear();
+        cluster.setLive(s.live());
+        out.println("--- set " + s.number() + " (live " + String.join(", ", s.live()) + ")");
+        List<Txn> mine = new ArrayList<>();
+        List<Txn> segment = new ArrayList<>();
+        for (CsvScript.Item item : s.items()) {
+            if (item.leaderFails()) {
+                settle(segment);
+                failLeader(item.line());
+                segment.clear();
+            } else {
+                Txn t = submit(item);
+                mine.add(t);
+                segment.add(t);
+            }
+        }
+        settle(segment);
+        printResults(mine);
+        PaxosPrints.print(cluster, new Command.PrintDB(0), out, diag);
+        printNewViews();
+        out.flush();
+    }
+
+    /** Queues {@code item} behind its client's previous transaction (closed loop per client). */
+    private Txn submit(CsvScript.Item item) {
+        CompletableFuture<Result> result = new CompletableFuture<>();
+        long[] nanos = new long[2];
+        CompletableFuture<?> before = tails.getOrDefault(item.from(), CompletableFuture.completedFuture(null));
+        CompletableFuture<Result> mine = before.handle((x, e) -> null).thenCompose(x -> {
+            nanos[0] = System.nanoTime();
+            long seq = seqs.merge(item.from(), 1L, Long::sum);
+            return cluster.submit(item.from(), seq, new Op.Transfer(item.from(), item.to(), item.amount()), 1);
+        });
+        mine.whenComplete((r, e) -> {
+            nanos[1] = System.nanoTime();
+            if (r != null) {
+                latencies.add((nanos[1] - nanos[0]) / 1e6);
+                synchronized (this) {
+                    firstNanos = firstNanos == 0 ? nanos[0] : Math.min(firstNanos, nanos[0]);
+                    lastNanos = Math.max(lastNanos, nanos[1]);
+                }
+                result.complete(r);
+            }
+        });
+        tails.put(item.from(), mine);
+        return new Txn(item, result, nanos);
+    }
+
+    /** Waits until these (and earlier pending ones) are decided, or nothing moves for requestMillis. */
+    private void settle(List<Txn> segment) {
+        List<Txn> all = new ArrayList<>(segment);
+        all.addAll(carried);
+        while (true) {
+            List<CompletableFuture<Result>> open = all.stream().map(Txn::result).filter(f -> !f.isDone()).toList();
+            if (open.isEmpty()) {
+                return;
+            }
+            try {
+                CompletableFuture.anyOf(open.toArray(new CompletableFuture[0])).get(cfg.requestMillis(), TimeUnit.MILLISECONDS);
+            } catch (java.util.concurrent.TimeoutException e) {
+                return; // no progress: no quorum for these now; they stay pending
+            } catch (Exception e) {
+                return;
+            }
+        }
+    }
+
+    private void failLeader(int line) {
+        long end = EventLoop.nowMillis() + 3000;
+        String leader = cluster.leader(1);
+        while (leader == null && EventLoop.nowMillis() < end) {
+            leader = cluster.leader(1);
+        }
+        if (leader == null) {
+            diag.error(line, "LF: no leader to fail");
+            return;
+        }
+        cluster.kill(leader);
+        failed.add(leader);
+    }
+
+    private void printResults(List<Txn> mine) {
+        for (var it = carried.iterator(); it.hasNext(); ) {
+            Txn t = it.next();
+            if (t.result().isDone()) {
+                out.println(line(t) + "   (pending since an earlier set)");
+                it.remove();
+            }
+        }
+        for (Txn t : mine) {
+            out.println(line(t));
+            if (!t.result().isDone()) {
+                carried.add(t);
+            }
+        }
+    }
+
+    private static String line(Txn t) {
+        if (!t.result().isDone()) {
+            return t.item().text() + " pending";
+        }
+        Result r = t.result().join();
+        if (r instanceof Result.Committed) {
+            return t.item().text() + " committed";
+        }
+        if (r instanceof Result.Insufficient) {
+            return t.item().text() + " failed: insufficient balance";
+        }
+        return t.item().text() + " aborted: " + (r instanceof Result.Aborted a ? a.reason() : r);
+    }
+
+    private void printNewViews() {
+        java.io.ByteArrayOutputStream buf = new java.io.ByteArrayOutputStream();
+        PaxosPrints.print(cluster, new Command.PrintView(0), new PrintStream(buf, true), diag);
+        for (String v : buf.toString().split("\n")) {
+            if (!v.isBlank() && viewsPrinted.add(v)) {
+                out.println(v);
+            }
+        }
+    }
+
+    /** Between sets: Enter goes on; a print command is run; EOF stops. */
+    private boolean prompt(CsvScript.Set s) throws IOException {
+        while (true) {
+            System.err.print("set " + s.number() + " done. Enter: next set; or PrintDB, PrintLog nK, PrintStatus N,"
+                    + " PrintView, PrintBalance X, Performance> ");
+            out.flush();
+            String line = console.readLine();
+            if (line == null) {
+                return false;
+            }
+            if (line.isBlank()) {
+                return true;
+            }
+            if (line.strip().equalsIgnoreCase("performance")) {
+                performance();
+                continue;
+            }
+            try {
+                Command c = ScriptParser.parse(0, line);
+                if (c != null) {
+                    PaxosPrints.print(cluster, c, out, diag);
+                }
+            } catch (ScriptParser.ScriptError e) {
+                System.err.println(e.getMessage());
+            }
+            out.flush();
+        }
+    }
+
+    private void performance() {
+        List<Double> l;
+        synchronized (latencies) {
+            l = new ArrayList<>(latencies);
+        }
+        Collections.sort(l);
+        double secs = Math.max(1e-9, (lastNanos - firstNanos) / 1e9);
+        double mean = l.stream().mapToDouble(Double::doubleValue).average().orElse(Double.NaN);
+        out.printf("Performance: %d transactions decided, %.1f tx/s, latency mean %.2f ms, p50 %.2f ms, p99 %.2f ms%n",
+                l.size(), l.size() / secs, mean, pct(l, 0.5), pct(l, 0.99));
+    }
+
+    private static double pct(List<Double> sorted, double p) {
+        return sorted.isEmpty() ? Double.NaN : sorted.get(Math.min(sorted.size() - 1, (int) (p * sorted.size())));
+    }
+
+    /** After the last set: every cut-off node rejoins, pending transactions get a bounded last chance. */
+    private void finish() throws ClusterException {
+        if (carried.isEmpty()) {
+            performance();
+            return;
+        }
+        for (String id : failed) {
+            cluster.spawn(id);
+            cluster.awaitHello(id);
+        }
+        cluster.setLive(List.of());
+        settle(List.of());
+        out.println("--- after the last set, every node live");
+        printResults(List.of());
+        carried.forEach(t -> diag.error(t.item().line(), "never decided: " + t.item().text()));
+        performance();
+    }
+
+    private void awaitLeader(long millis) throws ClusterException {
+        long end = EventLoop.nowMillis() + millis;
+        while (cluster.leader(1) == null) {
+            if (EventLoop.nowMillis() > end) {
+                throw new ClusterException("no leader within " + millis + " ms");
+            }
+        }
+    }
+}
