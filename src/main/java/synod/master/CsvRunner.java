@@ -266,6 +266,8 @@ public final class CsvRunner {
         settle(List.of());
         out.println("--- after the last set, every node live");
         printResults(List.of());
+        PaxosPrints.print(cluster, new Command.PrintDB(0), out, diag);
+        printNewViews();
         carried.forEach(t -> diag.error(t.item().line(), "never decided: " + t.item().text()));
         performance();
     }
