@@ -64,4 +64,6 @@ public sealed interface Command {
     record PrintDB(int line) implements Command {}
 
     record PrintBalance(int line, String account) implements Command {}
+
+    record Performance(int line) implements Command {}
 }

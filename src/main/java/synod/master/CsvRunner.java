@@ -5,7 +5,6 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -38,11 +37,9 @@ public final class CsvRunner {
     private final Map<String, CompletableFuture<?>> tails = new ConcurrentHashMap<>();
     private final Map<String, Long> seqs = new ConcurrentHashMap<>();
     private final List<Txn> carried = new ArrayList<>();
-    private final List<Double> latencies = Collections.synchronizedList(new ArrayList<>());
+    private final Performance performance = new Performance();
     private final Set<String> viewsPrinted = new LinkedHashSet<>();
     private final List<String> failed = new ArrayList<>();
-    private long firstNanos;
-    private long lastNanos;
 
     /** {@code console}: where the user types between sets, or null for --batch. */
     public CsvRunner(ClusterConfig cfg, Path logs, Path configFile, long seed, PrintStream out,
@@ -122,11 +119,7 @@ public final class CsvRunner {
         mine.whenComplete((r, e) -> {
             nanos[1] = System.nanoTime();
             if (r != null) {
-                latencies.add((nanos[1] - nanos[0]) / 1e6);
-                synchronized (this) {
-                    firstNanos = firstNanos == 0 ? nanos[0] : Math.min(firstNanos, nanos[0]);
-                    lastNanos = Math.max(lastNanos, nanos[1]);
-                }
+                performance.record(nanos[0], nanos[1]);
                 result.complete(r);
             }
         });
@@ -237,19 +230,7 @@ public final class CsvRunner {
     }
 
     private void performance() {
-        List<Double> l;
-        synchronized (latencies) {
-            l = new ArrayList<>(latencies);
-        }
-        Collections.sort(l);
-        double secs = Math.max(1e-9, (lastNanos - firstNanos) / 1e9);
-        double mean = l.stream().mapToDouble(Double::doubleValue).average().orElse(Double.NaN);
-        out.printf("Performance: %d transactions decided, %.1f tx/s, latency mean %.2f ms, p50 %.2f ms, p99 %.2f ms%n",
-                l.size(), l.size() / secs, mean, pct(l, 0.5), pct(l, 0.99));
-    }
-
-    private static double pct(List<Double> sorted, double p) {
-        return sorted.isEmpty() ? Double.NaN : sorted.get(Math.min(sorted.size() - 1, (int) (p * sorted.size())));
+        out.println(performance.line());
     }
 
     /** After the last set: every cut-off node rejoins, pending transactions get a bounded last chance. */

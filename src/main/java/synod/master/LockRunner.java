@@ -43,6 +43,7 @@ public final class LockRunner {
     private final Map<String, Long> requestSeq = new TreeMap<>();
     private final List<Outstanding> outstanding = new ArrayList<>();
     private PaxosCluster cluster;
+    private final Performance performance = new Performance();
     private boolean killed;
 
     public LockRunner(ClusterConfig cfg, Path logs, Path configFile, long seed, long requestMillis, PrintStream out,
@@ -123,6 +124,8 @@ public final class LockRunner {
             cluster.crashAt(node, ca.point());
         } else if (c instanceof Command.DropRate d) {
             cluster.setDropRate(d.rate());
+        } else if (c instanceof Command.Performance) {
+            out.println(performance.line());
         } else if (c instanceof Command.Sleep s) {
             waitPrinting(s.millis());
         } else {
@@ -160,7 +163,9 @@ public final class LockRunner {
             }
         }
         long s = requestSeq.merge(client, 1L, Long::sum);
+        long submitted = System.nanoTime();
         CompletableFuture<Result> f = cluster.submit(client, s, op, 1);
+        performance.track(submitted, f);
         outstanding.add(new Outstanding(client, c, f));
         awaitDecided(f, requestMillis);
         if (!f.isDone()) {

@@ -79,6 +79,9 @@ final class PaxosCommands {
             case "printdb":
                 ScriptParser.checkArity(line, word, a, 0, 0);
                 return new Command.PrintDB(line);
+            case "performance":
+                ScriptParser.checkArity(line, word, a, 0, 0);
+                return new Command.Performance(line);
             case "printbalance":
                 ScriptParser.checkArity(line, word, a, 1, 1);
                 return new Command.PrintBalance(line, ScriptParser.checkId(line, a[0]));
