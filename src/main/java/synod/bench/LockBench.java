@@ -2,12 +2,6 @@ package synod.bench;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.Collections;
-import java.util.List;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import synod.app.Op;
 import synod.master.PaxosCluster;
 import synod.runtime.ClusterConfig;
@@ -43,56 +37,15 @@ public final class LockBench {
                     Thread.sleep(20); // polling for the election to finish; the benchmark measures after it
                 }
                 for (int clients : new int[] {1, 16, 64}) {
-                    List<Double> lat = run(cluster, clients, seconds);
-                    double ops = lat.size() / (double) seconds;
-                    System.out.printf("%5d  %7d  %9.0f  %7.2f  %7.2f   %6.2fx%n", nodes, clients, ops,
-                            pct(lat, 0.50), pct(lat, 0.99), ops / fsyncs);
+                    // each client locks and unlocks a lock of its own (fresh names per round: a lock
+                    // left held when the previous round stopped must not make anyone wait)
+                    String round = "L" + clients + "-";
+                    ClosedLoop.Run r = ClosedLoop.run(cluster, "b", clients, seconds,
+                            (c, seq) -> seq % 2 == 1 ? new Op.Lock(round + c) : new Op.Unlock(round + c));
+                    System.out.printf("%5d  %7d  %9.0f  %7.2f  %7.2f   %6.2fx%n", nodes, clients, r.opsPerSecond(),
+                            r.pct(0.50), r.pct(0.99), r.opsPerSecond() / fsyncs);
                 }
             }
         }
-    }
-
-    /** Closed loop: each client sends its next request when the previous one is answered. */
-    private static List<Double> run(PaxosCluster cluster, int clients, long seconds) throws InterruptedException {
-        List<Double> lat = Collections.synchronizedList(new ArrayList<>());
-        AtomicBoolean measuring = new AtomicBoolean(false);
-        AtomicBoolean stop = new AtomicBoolean(false);
-        CountDownLatch done = new CountDownLatch(clients);
-        for (int c = 0; c < clients; c++) {
-            String client = "b" + clients + "-" + c;
-            next(cluster, client, 1, lat, measuring, stop, done);
-        }
-        Thread.sleep(1000); // warm-up, not measured
-        measuring.set(true);
-        Thread.sleep(seconds * 1000);
-        measuring.set(false);
-        stop.set(true);
-        done.await(30, TimeUnit.SECONDS);
-        return lat;
-    }
-
-    private static void next(PaxosCluster cluster, String client, long seq, List<Double> lat, AtomicBoolean measuring,
-                             AtomicBoolean stop, CountDownLatch done) {
-        if (stop.get()) {
-            done.countDown();
-            return;
-        }
-        Op op = seq % 2 == 1 ? new Op.Lock(client) : new Op.Unlock(client);
-        long t0 = System.nanoTime();
-        cluster.submit(client, seq, op, 1).whenComplete((r, e) -> {
-            if (measuring.get()) {
-                lat.add((System.nanoTime() - t0) / 1e6);
-            }
-            next(cluster, client, seq + 1, lat, measuring, stop, done);
-        });
-    }
-
-    private static double pct(List<Double> xs, double p) {
-        if (xs.isEmpty()) {
-            return Double.NaN;
-        }
-        List<Double> s = new ArrayList<>(xs);
-        s.sort(null);
-        return s.get(Math.min(s.size() - 1, (int) (p * s.size())));
     }
 }
