@@ -1,16 +1,11 @@
 package synod.bench;
 
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import synod.app.Op;
 import synod.app.Result;
 import synod.master.PaxosCluster;
-import synod.runtime.ClusterConfig;
-import synod.runtime.EventLoop;
-import synod.runtime.Logs;
 
 /**
  * {@code bin/bench bank [NODES [SECONDS [READS [ZIPF]]]]}: the replicated bank under N closed-loop
@@ -29,22 +24,13 @@ public final class BankLoadBench {
         long seconds = args.length > 1 ? Long.parseLong(args[1]) : 3;
         double reads = args.length > 2 ? Double.parseDouble(args[2]) : 0;
         double zipf = args.length > 3 ? Double.parseDouble(args[3]) : 0;
-        Path logs = Path.of("logs", "bench-bank");
-        Files.createDirectories(logs);
-        Logs.toFile(logs.resolve("bench.log"));
-        ClusterConfig cfg = ClusterConfig.load(Path.of("config/cluster.json"), false);
-        double fsyncs = FsyncBench.rawRate(logs, "{\"rec\":\"promised\",\"ballot\":{\"round\":1,\"node\":1}}", true, 1000);
         System.out.printf("synod bench: replicated bank, %d nodes, fsync on, %d s per point, reads %.0f%%, accounts %s,"
                 + " %d cores%n", nodes, seconds, reads * 100, zipf > 0 ? "Zipf s=" + zipf : "uniform",
                 Runtime.getRuntime().availableProcessors());
-        System.out.printf("disk baseline (same run): %.0f fsyncs/s, one record per write+force%n", fsyncs);
+        ClosedLoop.Setup setup = ClosedLoop.setup("bench-bank");
+        double fsyncs = setup.fsyncsPerSecond();
         System.out.println("clients      ops/s   p50 ms   p99 ms   generator CPU   ops per baseline fsync");
-        try (PaxosCluster cluster = new PaxosCluster(cfg, logs, null, 1)) {
-            cluster.start(1, nodes);
-            long deadline = EventLoop.nowMillis() + cfg.startMillis();
-            while (cluster.leader(1) == null && EventLoop.nowMillis() < deadline) {
-                Thread.sleep(20); // polling for the election to finish; the benchmark measures after it
-            }
+        try (PaxosCluster cluster = setup.group(nodes)) {
             List<String> ids = new ArrayList<>();
             for (int i = 1; i <= ACCOUNTS; i++) {
                 ids.add(String.valueOf(i));

@@ -1,5 +1,7 @@
 package synod.bench;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -8,6 +10,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import synod.app.Op;
 import synod.master.PaxosCluster;
+import synod.runtime.ClusterConfig;
+import synod.runtime.Logs;
 
 /**
  * Closed-loop clients for the benchmarks: each sends its next request when the previous one is
@@ -34,6 +38,31 @@ final class ClosedLoop {
     }
 
     private ClosedLoop() {}
+
+    /** What every Paxos benchmark starts from: its log directory, the config, the disk's baseline. */
+    record Setup(Path logs, ClusterConfig cfg, double fsyncsPerSecond) {
+        /** A fresh group of {@code nodes} with a leader; the caller closes it. */
+        PaxosCluster group(int nodes) throws Exception {
+            PaxosCluster cluster = new PaxosCluster(cfg, logs, null, 1);
+            cluster.start(1, nodes);
+            if (cluster.awaitLeader(1, cfg.startMillis()) == null) {
+                cluster.close();
+                throw new IllegalStateException("no leader within " + cfg.startMillis() + " ms");
+            }
+            return cluster;
+        }
+    }
+
+    /** Logs to {@code logs/DIR/bench.log} and measures single fsyncs per second there (the baseline). */
+    static Setup setup(String dir) throws Exception {
+        Path logs = Path.of("logs", dir);
+        Files.createDirectories(logs);
+        Logs.toFile(logs.resolve("bench.log"));
+        ClusterConfig cfg = ClusterConfig.load(Path.of("config/cluster.json"), false);
+        double fsyncs = FsyncBench.rawRate(logs, "{\"rec\":\"promised\",\"ballot\":{\"round\":1,\"node\":1}}", true, 1000);
+        System.out.printf("disk baseline (same run): %.0f fsyncs/s, one record per write+force%n", fsyncs);
+        return new Setup(logs, cfg, fsyncs);
+    }
 
     static Run run(PaxosCluster cluster, String prefix, int clients, long seconds, Ops ops) throws InterruptedException {
         List<Double> lat = Collections.synchronizedList(new ArrayList<>());

@@ -1,12 +1,7 @@
 package synod.bench;
 
-import java.nio.file.Files;
-import java.nio.file.Path;
 import synod.app.Op;
 import synod.master.PaxosCluster;
-import synod.runtime.ClusterConfig;
-import synod.runtime.EventLoop;
-import synod.runtime.Logs;
 
 /**
  * {@code bin/bench locks}: lock operations per second and latency (p50, p99, measured at the
@@ -20,22 +15,13 @@ public final class LockBench {
 
     public static void main(String[] args) throws Exception {
         long seconds = args.length > 0 ? Long.parseLong(args[0]) : 3;
-        Path logs = Path.of("logs", "bench-locks");
-        Files.createDirectories(logs);
-        Logs.toFile(logs.resolve("bench.log"));
-        ClusterConfig cfg = ClusterConfig.load(Path.of("config/cluster.json"), false);
-        double fsyncs = FsyncBench.rawRate(logs, "{\"rec\":\"promised\",\"ballot\":{\"round\":1,\"node\":1}}", true, 1000);
         System.out.printf("synod bench: Multi-Paxos lock service, fsync on, %d s per point, %d cores, java %s%n",
                 seconds, Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"));
-        System.out.printf("disk baseline (same run): %.0f fsyncs/s, one record per write+force%n", fsyncs);
+        ClosedLoop.Setup setup = ClosedLoop.setup("bench-locks");
+        double fsyncs = setup.fsyncsPerSecond();
         System.out.println("nodes  clients      ops/s   p50 ms   p99 ms   ops per baseline fsync");
         for (int nodes : new int[] {3, 5}) {
-            try (PaxosCluster cluster = new PaxosCluster(cfg, logs, null, 1)) {
-                cluster.start(1, nodes);
-                long deadline = EventLoop.nowMillis() + cfg.startMillis();
-                while (cluster.leader(1) == null && EventLoop.nowMillis() < deadline) {
-                    Thread.sleep(20); // polling for the election to finish; the benchmark measures after it
-                }
+            try (PaxosCluster cluster = setup.group(nodes)) {
                 for (int clients : new int[] {1, 16, 64}) {
                     // each client locks and unlocks a lock of its own (fresh names per round: a lock
                     // left held when the previous round stopped must not make anyone wait)

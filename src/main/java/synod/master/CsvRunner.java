@@ -16,7 +16,6 @@ import synod.app.Op;
 import synod.app.Result;
 import synod.master.BankCluster.ClusterException;
 import synod.runtime.ClusterConfig;
-import synod.runtime.EventLoop;
 
 /**
  * Runs a CSE535 Project 1 file: one group of five nodes, clients A..J with 10 each. Within a set
@@ -59,7 +58,9 @@ public final class CsvRunner {
     public void run(List<CsvScript.Set> sets) throws ClusterException, IOException {
         try {
             cluster.start(1, 5);
-            awaitLeader(cfg.startMillis());
+            if (cluster.awaitLeader(1, cfg.startMillis()) == null) {
+                throw new ClusterException("no leader within " + cfg.startMillis() + " ms");
+            }
             List<String> clients = List.of("A", "B", "C", "D", "E", "F", "G", "H", "I", "J");
             Result opened = cluster.submit("opener", 1, new Op.Open(clients, 10), 1).orTimeout(cfg.commandMillis(),
                     TimeUnit.MILLISECONDS).join();
@@ -147,11 +148,7 @@ public final class CsvRunner {
     }
 
     private void failLeader(int line) {
-        long end = EventLoop.nowMillis() + 3000;
-        String leader = cluster.leader(1);
-        while (leader == null && EventLoop.nowMillis() < end) {
-            leader = cluster.leader(1);
-        }
+        String leader = cluster.awaitLeader(1, 3000);
         if (leader == null) {
             diag.error(line, "LF: no leader to fail");
             return;
@@ -253,12 +250,4 @@ public final class CsvRunner {
         performance();
     }
 
-    private void awaitLeader(long millis) throws ClusterException {
-        long end = EventLoop.nowMillis() + millis;
-        while (cluster.leader(1) == null) {
-            if (EventLoop.nowMillis() > end) {
-                throw new ClusterException("no leader within " + millis + " ms");
-            }
-        }
-    }
 }

@@ -144,11 +144,8 @@ public final class LockRunner {
         cluster.start(s.groups(), s.replicas());
         long deadline = EventLoop.nowMillis() + cfg.startMillis();
         for (int g = 1; g <= s.groups(); g++) {
-            while (cluster.leader(g) == null) {
-                if (EventLoop.nowMillis() > deadline) {
-                    throw new ClusterException("group " + g + " elected no leader within " + cfg.startMillis() + " ms");
-                }
-                waitPrinting(20);
+            if (cluster.awaitLeader(g, Math.max(0, deadline - EventLoop.nowMillis())) == null) {
+                throw new ClusterException("group " + g + " elected no leader within " + cfg.startMillis() + " ms");
             }
         }
     }

@@ -293,6 +293,22 @@ public final class PaxosCluster implements Transport.Listener, AutoCloseable {
         }
     }
 
+    /** Waits (at most {@code millis}) until group {@code g} has a leader; returns it, or null. */
+    public String awaitLeader(int g, long millis) {
+        long end = EventLoop.nowMillis() + millis;
+        for (String leader = leader(g); ; leader = leader(g)) {
+            if (leader != null || EventLoop.nowMillis() >= end) {
+                return leader;
+            }
+            try {
+                Thread.sleep(20); // polling the nodes: the election happens in other processes
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return null;
+            }
+        }
+    }
+
     /** The node of group {@code g} that a majority of its live members follow, or null. */
     public String leader(int g) {
         Map<String, Integer> votes = new java.util.TreeMap<>();
