@@ -11,8 +11,10 @@ final class PaxosPrints {
     private PaxosPrints() {}
 
     static void print(PaxosCluster cluster, Command c, PrintStream out, BankRunner.Diagnostics diag) {
-        for (int g = 1; g <= cluster.groups(); g++) {
-            cluster.settle(g, 2000);
+        if (c instanceof Command.PrintDB || c instanceof Command.PrintBalance || c instanceof Command.PrintStatus) {
+            for (int g = 1; g <= cluster.groups(); g++) {
+                cluster.settle(g, 2000); // state prints show settled state; views and logs are history
+            }
         }
         if (c instanceof Command.PrintStatus s) {
             List<String> parts = new ArrayList<>();
