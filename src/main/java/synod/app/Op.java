@@ -11,6 +11,9 @@ import com.fasterxml.jackson.annotation.JsonTypeInfo;
     @JsonSubTypes.Type(value = Op.Open.class, name = "open"),
     @JsonSubTypes.Type(value = Op.Transfer.class, name = "transfer"),
     @JsonSubTypes.Type(value = Op.Balance.class, name = "balance"),
+    @JsonSubTypes.Type(value = Op.Put.class, name = "put"),
+    @JsonSubTypes.Type(value = Op.Get.class, name = "get"),
+    @JsonSubTypes.Type(value = Op.Delete.class, name = "delete"),
 })
 public sealed interface Op {
 
@@ -32,4 +35,13 @@ public sealed interface Op {
 
     /** Bank: read {@code account}'s balance, in log order (linearizable). */
     record Balance(String account) implements Op {}
+
+    /** Key-value store: set {@code key} to {@code value}. */
+    record Put(String key, String value) implements Op {}
+
+    /** Key-value store: read {@code key}, in log order (linearizable). */
+    record Get(String key) implements Op {}
+
+    /** Key-value store: remove {@code key}. */
+    record Delete(String key) implements Op {}
 }

@@ -15,6 +15,9 @@ import com.fasterxml.jackson.annotation.JsonTypeInfo;
     @JsonSubTypes.Type(value = Result.Insufficient.class, name = "insufficient"),
     @JsonSubTypes.Type(value = Result.Aborted.class, name = "aborted"),
     @JsonSubTypes.Type(value = Result.Amount.class, name = "amount"),
+    @JsonSubTypes.Type(value = Result.Ok.class, name = "ok"),
+    @JsonSubTypes.Type(value = Result.Value.class, name = "value"),
+    @JsonSubTypes.Type(value = Result.NotFound.class, name = "not-found"),
 })
 public sealed interface Result {
 
@@ -53,4 +56,13 @@ public sealed interface Result {
 
     /** Bank: the balance of {@code account}. */
     record Amount(String account, long balance) implements Result {}
+
+    /** Key-value store: the put or delete happened. */
+    record Ok() implements Result {}
+
+    /** Key-value store: {@code key} holds {@code value}. */
+    record Value(String key, String value) implements Result {}
+
+    /** Key-value store: there is no {@code key}. */
+    record NotFound(String key) implements Result {}
 }

@@ -6,12 +6,14 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.List;
 
 /**
- * What a Multi-Paxos node replicates: the lock service and the bank side by side, one log for both.
+ * What a Multi-Paxos node replicates: the lock service, the bank and the key-value store side by
+ * side, one log for all three.
  * Each op goes to the service it names; a checkpoint holds both.
  */
 public final class Services implements StateMachine {
     private final LockTable locks = new LockTable();
     private final BankLedger bank = new BankLedger();
+    private final KvStore kv = new KvStore();
 
     public LockTable locks() {
         return locks;
@@ -21,10 +23,17 @@ public final class Services implements StateMachine {
         return bank;
     }
 
+    public KvStore kv() {
+        return kv;
+    }
+
     @Override
     public Applied apply(String client, Op op) {
         if (op instanceof Op.Lock || op instanceof Op.Unlock) {
             return locks.apply(client, op);
+        }
+        if (op instanceof Op.Put || op instanceof Op.Get || op instanceof Op.Delete) {
+            return new Applied(kv.apply(op), List.of());
         }
         return new Applied(bank.apply(op), List.of());
     }
@@ -34,6 +43,7 @@ public final class Services implements StateMachine {
         ObjectNode n = JsonNodeFactory.instance.objectNode();
         n.set("locks", locks.snapshot());
         n.set("bank", bank.snapshot());
+        n.set("kv", kv.snapshot());
         return n;
     }
 
@@ -41,5 +51,6 @@ public final class Services implements StateMachine {
     public void restore(JsonNode snapshot) {
         locks.restore(snapshot.get("locks"));
         bank.restore(snapshot.get("bank"));
+        kv.restore(snapshot.get("kv")); // absent in checkpoints written before the store existed
     }
 }

@@ -31,6 +31,7 @@ import synod.runtime.Transport;
  * {@code bin/client}: one interactive lock client. It dials every node of the group, sends each
  * request to the leader it believes in, and prints results as they come, including a waiting lock
  * granted later because another client released it. Commands: {@code lock L}, {@code unlock L},
+ * {@code transfer A B 5}, {@code balance A}, {@code put k v}, {@code get k}, {@code del k},
  * {@code status}, {@code quit}.
  */
 public final class ClientMain implements Transport.Listener {
@@ -81,7 +82,7 @@ public final class ClientMain implements Transport.Listener {
 
     private void repl(BufferedReader in) throws IOException {
         boolean prompt = System.console() != null;
-        say(name + " talks to " + nodes + "; commands: lock L, unlock L, status, quit");
+        say(name + " talks to " + nodes + "; commands: " + COMMANDS);
         for (String line = read(in, prompt); line != null; line = read(in, prompt)) {
             String[] w = line.strip().split("\\s+");
             String cmd = w[0].toLowerCase(Locale.ROOT);
@@ -91,13 +92,41 @@ public final class ClientMain implements Transport.Listener {
                 return;
             } else if (cmd.equals("status")) {
                 say(name + ": leader " + (session.leader(1) == null ? "unknown" : session.leader(1)) + ", " + seq + " requests sent");
-            } else if ((cmd.equals("lock") || cmd.equals("unlock")) && w.length == 2) {
-                Op op = cmd.equals("lock") ? new Op.Lock(w[1]) : new Op.Unlock(w[1]);
-                await(session.submit(name, ++seq, op, 1));
             } else {
-                say("? commands: lock L, unlock L, status, quit");
+                Op op = op(cmd, w);
+                if (op == null) {
+                    say("? commands: " + COMMANDS);
+                } else {
+                    await(op, session.submit(name, ++seq, op, 1));
+                }
             }
         }
+    }
+
+    private static final String COMMANDS = "lock L, unlock L, transfer A B 5, balance A, put k v, get k, del k, status, quit";
+
+    /** The operation a line asks for, or null if it is not one. */
+    private static Op op(String cmd, String[] w) {
+        try {
+            if (cmd.equals("lock") && w.length == 2) {
+                return new Op.Lock(w[1]);
+            } else if (cmd.equals("unlock") && w.length == 2) {
+                return new Op.Unlock(w[1]);
+            } else if (cmd.equals("transfer") && w.length == 4) {
+                return new Op.Transfer(w[1], w[2], Long.parseLong(w[3]));
+            } else if (cmd.equals("balance") && w.length == 2) {
+                return new Op.Balance(w[1]);
+            } else if (cmd.equals("put") && w.length == 3) {
+                return new Op.Put(w[1], w[2]);
+            } else if (cmd.equals("get") && w.length == 2) {
+                return new Op.Get(w[1]);
+            } else if ((cmd.equals("del") || cmd.equals("delete")) && w.length == 2) {
+                return new Op.Delete(w[1]);
+            }
+        } catch (NumberFormatException e) {
+            return null;
+        }
+        return null;
     }
 
     private static String read(BufferedReader in, boolean prompt) throws IOException {
@@ -108,19 +137,32 @@ public final class ClientMain implements Transport.Listener {
     }
 
     /** Waits for the answer; a slow one is announced, and printed whenever it comes. */
-    private void await(CompletableFuture<Result> f) {
+    private void await(Op op, CompletableFuture<Result> f) {
         try {
-            say(describe(name, f.get(5, TimeUnit.SECONDS)));
+            say(describe(op, f.get(5, TimeUnit.SECONDS)));
         } catch (TimeoutException e) {
             say(name + " pending (no majority answers yet; still retrying)");
-            f.thenAccept(r -> say(describe(name, r)));
+            f.thenAccept(r -> say(describe(op, r)));
         } catch (Exception e) {
             say(name + " error: " + e);
         }
     }
 
     private static String describe(String client, Result r) {
-        return LockLines.of(client, r, false).get(0);
+        return ResultLines.of(client, r, false).get(0);
+    }
+
+    private String describe(Op op, Result r) {
+        if (op instanceof Op.Transfer t) {
+            return "(" + t.from() + ", " + t.to() + ", " + t.amount() + ") " + ResultLines.transfer(r);
+        }
+        if (op instanceof Op.Balance b) {
+            return ResultLines.balance(b.account(), r);
+        }
+        if (op instanceof Op.Put || op instanceof Op.Get || op instanceof Op.Delete) {
+            return ResultLines.kv(r);
+        }
+        return describe(name, r);
     }
 
     private static synchronized void say(String line) {

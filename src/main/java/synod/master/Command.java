@@ -61,6 +61,13 @@ public sealed interface Command {
 
     record Balance(int line, String account) implements Command {}
 
+    /** {@code Put K V}, {@code Get K}, {@code Delete K}: the key-value store. */
+    record Put(int line, String key, String value) implements Command {}
+
+    record Get(int line, String key) implements Command {}
+
+    record Delete(int line, String key) implements Command {}
+
     record PrintDB(int line) implements Command {}
 
     record PrintBalance(int line, String account) implements Command {}

@@ -177,14 +177,7 @@ public final class CsvRunner {
         if (!t.result().isDone()) {
             return t.item().text() + " pending";
         }
-        Result r = t.result().join();
-        if (r instanceof Result.Committed) {
-            return t.item().text() + " committed";
-        }
-        if (r instanceof Result.Insufficient) {
-            return t.item().text() + " failed: insufficient balance";
-        }
-        return t.item().text() + " aborted: " + (r instanceof Result.Aborted a ? a.reason() : r);
+        return t.item().text() + " " + synod.client.ResultLines.transfer(t.result().join());
     }
 
     private void printNewViews() {

@@ -15,7 +15,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import synod.app.Op;
 import synod.app.Result;
-import synod.client.LockLines;
+import synod.client.ResultLines;
 import synod.master.BankCluster.ClusterException;
 import synod.runtime.ClusterConfig;
 import synod.runtime.EventLoop;
@@ -32,6 +32,7 @@ public final class LockRunner {
     /** The script's own clients for balance reads and for opening accounts. */
     private static final String READER = "reader";
     private static final String OPENER = "opener";
+    private static final String KV = "kv";
 
     private final ClusterConfig cfg;
     private final Path logs;
@@ -94,6 +95,12 @@ public final class LockRunner {
             request(t.from(), c, new Op.Transfer(t.from(), t.to(), t.amount()));
         } else if (c instanceof Command.Balance b) {
             request(READER, c, new Op.Balance(b.account()));
+        } else if (c instanceof Command.Put p) {
+            request(KV, c, new Op.Put(p.key(), p.value()));
+        } else if (c instanceof Command.Get g) {
+            request(KV, c, new Op.Get(g.key()));
+        } else if (c instanceof Command.Delete d) {
+            request(KV, c, new Op.Delete(d.key()));
         } else if (c instanceof Command.Accounts a) {
             request(OPENER, c, new Op.Open(a.accounts(), a.balance()));
         } else if (c instanceof Command.Fail f) {
@@ -218,22 +225,16 @@ public final class LockRunner {
         if (c instanceof Command.Transfer t) {
             out.println(transferLine(t, r));
         } else if (c instanceof Command.Balance b) {
-            out.println(r instanceof Result.Amount amt ? b.account() + " = " + amt.balance()
-                    : "aborted: " + ((Result.Aborted) r).reason());
+            out.println(ResultLines.balance(b.account(), r));
+        } else if (c instanceof Command.Put || c instanceof Command.Get || c instanceof Command.Delete) {
+            out.println(ResultLines.kv(r));
         } else if (!(c instanceof Command.Accounts)) {
-            LockLines.of(client, r, true).forEach(out::println);
+            ResultLines.of(client, r, true).forEach(out::println);
         }
     }
 
     private static String transferLine(Command.Transfer t, Result r) {
-        String head = "(" + t.from() + ", " + t.to() + ", " + t.amount() + ") ";
-        if (r instanceof Result.Committed) {
-            return head + "committed";
-        }
-        if (r instanceof Result.Insufficient) {
-            return head + "failed: insufficient balance";
-        }
-        return head + "aborted: " + (r instanceof Result.Aborted a ? a.reason() : r);
+        return "(" + t.from() + ", " + t.to() + ", " + t.amount() + ") " + ResultLines.transfer(r);
     }
 
     private static String pendingLine(String client, Command c) {
@@ -245,6 +246,15 @@ public final class LockRunner {
         }
         if (c instanceof Command.Accounts) {
             return "Accounts pending";
+        }
+        if (c instanceof Command.Put p) {
+            return p.key() + " pending";
+        }
+        if (c instanceof Command.Get g) {
+            return g.key() + " pending";
+        }
+        if (c instanceof Command.Delete d) {
+            return d.key() + " pending";
         }
         return client + " pending " + (c instanceof Command.Lock l ? l.lock() : ((Command.Unlock) c).lock());
     }

@@ -76,6 +76,15 @@ final class PaxosCommands {
             case "balance":
                 ScriptParser.checkArity(line, word, a, 1, 1);
                 return new Command.Balance(line, ScriptParser.checkId(line, a[0]));
+            case "put":
+                ScriptParser.checkArity(line, word, a, 2, 2);
+                return new Command.Put(line, ScriptParser.checkId(line, a[0]), value(line, a[1]));
+            case "get":
+                ScriptParser.checkArity(line, word, a, 1, 1);
+                return new Command.Get(line, ScriptParser.checkId(line, a[0]));
+            case "delete":
+                ScriptParser.checkArity(line, word, a, 1, 1);
+                return new Command.Delete(line, ScriptParser.checkId(line, a[0]));
             case "printdb":
                 ScriptParser.checkArity(line, word, a, 0, 0);
                 return new Command.PrintDB(line);
@@ -112,6 +121,14 @@ final class PaxosCommands {
             ids.add(String.valueOf(i));
         }
         return ids;
+    }
+
+    /** A value is one word (no spaces), at most 1,024 characters. */
+    private static String value(int line, String s) throws ScriptError {
+        if (s.length() > 1024) {
+            throw new ScriptError(line, "a value is at most 1024 characters, got " + s.length());
+        }
+        return s;
     }
 
     /** "n3", "N3" or "3" name node n3. */
