@@ -16,7 +16,8 @@ import synod.core.NodeIds;
  */
 public final class BankLedger {
     private static final ObjectMapper JSON = new ObjectMapper();
-    private final TreeMap<String, Long> accounts = new TreeMap<>(NodeIds.ORDER);
+    /** Hashed: a transfer looks up two accounts, and ordering them on every lookup cost more than the transfer. */
+    private final java.util.HashMap<String, Long> accounts = new java.util.HashMap<>();
 
     public Result apply(Op op) {
         if (op instanceof Op.Open o) {
@@ -53,7 +54,7 @@ public final class BankLedger {
     /** "A=10, B=8, ..." in reading order: PrintDB's body. */
     public String describe() {
         List<String> parts = new ArrayList<>();
-        accounts.forEach((a, v) -> parts.add(a + "=" + v));
+        sorted().forEach((a, v) -> parts.add(a + "=" + v));
         return String.join(", ", parts);
     }
 
@@ -62,8 +63,15 @@ public final class BankLedger {
         return accounts.get(account);
     }
 
+    /** The accounts in reading order ("2" before "10"): how they print and how a checkpoint lists them. */
+    private TreeMap<String, Long> sorted() {
+        TreeMap<String, Long> s = new TreeMap<>(NodeIds.ORDER);
+        s.putAll(accounts);
+        return s;
+    }
+
     JsonNode snapshot() {
-        return JSON.valueToTree(accounts);
+        return JSON.valueToTree(sorted());
     }
 
     void restore(JsonNode snapshot) {

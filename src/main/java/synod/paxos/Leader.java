@@ -29,6 +29,9 @@ final class Leader {
         void send(String to, PaxosMsg m, Output out);
 
         void broadcast(PaxosMsg m, Output out);
+
+        /** Broadcasts an Accept, letting it leave before this step's records are forced where that is safe. */
+        void propose(PaxosMsg m, Output out);
     }
 
     private static final class Proposal {
@@ -235,15 +238,18 @@ final class Leader {
 
     // ---- phase 2 ----
 
-    /** A client request reached the leader: queue it once, propose when a slot is free. */
-    void submit(Request r, Output out) {
+    /**
+     * A client request reached the leader: queue it once. It is proposed at the end of the runtime's
+     * round ({@link #proposeQueued}), in one batch with every other request the round brought.
+     */
+    void submit(Request r) {
         if (role == Role.LEADER && queued.add(r.client() + "#" + r.seq())) {
             queue.add(r);
-            proposeQueued(out);
         }
     }
 
-    private void proposeQueued(Output out) {
+    /** Proposes the queued requests: up to {@code maxBatch} a slot, while the window has room. */
+    void proposeQueued(Output out) {
         while (role == Role.LEADER && !queue.isEmpty() && proposals.size() < cfg.maxInFlight()) {
             List<Request> batch = new ArrayList<>();
             while (!queue.isEmpty() && batch.size() < cfg.maxBatch()) {
@@ -252,7 +258,7 @@ final class Leader {
             long slot = nextSlot++;
             Value v = new Value(batch);
             proposals.put(slot, new Proposal(v, now));
-            net.broadcast(new PaxosMsg.Accept(ballot, List.of(new PValue(ballot, slot, v))), out);
+            net.propose(new PaxosMsg.Accept(ballot, List.of(new PValue(ballot, slot, v))), out);
             out.point("after-send-accept");
         }
     }
@@ -266,10 +272,22 @@ final class Leader {
             if (p != null && p.acks.add(from) && p.acks.size() >= cfg.majority()) {
                 proposals.remove(slot);
                 out.point("before-send-commit");
-                net.broadcast(new PaxosMsg.Decide(slot, p.value), out);
+                decide(slot, p, out);
             }
         }
-        proposeQueued(out);
+    }
+
+    /**
+     * Tells every node that {@code slot} is decided. A node that accepted the proposal already holds
+     * the value (any value it accepted there since, at a higher ballot, is the same one: that is
+     * Paxos), so it hears only the slot; the others get the value.
+     */
+    private void decide(long slot, Proposal p, Output out) {
+        PaxosMsg.Decide full = new PaxosMsg.Decide(slot, p.value);
+        PaxosMsg.Decide bare = new PaxosMsg.Decide(slot, null);
+        for (String n : cfg.nodes()) {
+            net.send(n, n.equals(me) || !p.acks.contains(n) ? full : bare, out);
+        }
     }
 
     /** A decided value: its requests need no more proposing. */

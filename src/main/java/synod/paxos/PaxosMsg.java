@@ -32,7 +32,10 @@ public sealed interface PaxosMsg extends Message {
     /** Phase 2b: this acceptor accepted {@code slots} at {@code ballot}. */
     record Accepted(Ballot ballot, List<Long> slots) implements PaxosMsg {}
 
-    /** Slot {@code slot} is decided: {@code value}. */
+    /**
+     * Slot {@code slot} is decided: {@code value}, or null for a node that accepted the leader's
+     * proposal there (its acceptor holds the value; sending it again would double the traffic).
+     */
     record Decide(long slot, Value value) implements PaxosMsg {}
 
     /** The leader is alive; every slot below {@code commitSlot} is decided. */

@@ -55,6 +55,19 @@ public final class PaxosNode implements Leader.Net {
     public Output tick() {
         Output out = new Output();
         leader.tick(out);
+        leader.proposeQueued(out);
+        drainLocal(out);
+        return out;
+    }
+
+    /**
+     * The runtime finished a round of steps (everything its sockets had ready): the leader proposes
+     * the requests the round queued, in as few slots as they fit. Batching per round is what lets
+     * one fsync and one Accept carry many clients' requests.
+     */
+    public Output endOfRound() {
+        Output out = new Output();
+        leader.proposeQueued(out);
         drainLocal(out);
         return out;
     }
@@ -92,6 +105,26 @@ public final class PaxosNode implements Leader.Net {
         }
     }
 
+    /**
+     * An Accept rests only on this node's promise of its ballot, and that was forced before the
+     * Prepares that won the ballot left (with a majority above one, leading takes a remote Promise,
+     * sent only in answer to them). So it may leave before this step's records, this node's own
+     * acceptance among them, are forced: the followers' fsyncs overlap the leader's. The leader's
+     * own vote still counts only within the step, and the Decide it may complete leaves after the force.
+     */
+    @Override
+    public void propose(PaxosMsg m, Output out) {
+        for (String n : cfg.nodes()) {
+            if (n.equals(me)) {
+                local.add(new Local(me, m));
+            } else if (cfg.majority() > 1) {
+                out.sendEarly(n, m);
+            } else {
+                out.send(n, m);
+            }
+        }
+    }
+
     private boolean member(String id) {
         return cfg.nodes().contains(id);
     }
@@ -120,7 +153,7 @@ public final class PaxosNode implements Leader.Net {
         } else if (m instanceof PaxosMsg.Accepted a) {
             leader.onAccepted(from, a, out);
         } else if (m instanceof PaxosMsg.Decide d) {
-            decide(d.slot(), d.value(), out);
+            onDecide(d, out);
         } else if (m instanceof PaxosMsg.Heartbeat h) {
             onHeartbeat(from, h, out);
         } else if (m instanceof PaxosMsg.CatchUp c) {
@@ -160,6 +193,20 @@ public final class PaxosNode implements Leader.Net {
             // and the proposer, behind, must learn them from us or wait for ever on a majority.
             send(from, replica.catchUp(first, cfg.catchUpBatch()), out);
         }
+    }
+
+    private void onDecide(PaxosMsg.Decide d, Output out) {
+        Value v = d.value();
+        if (v == null) {
+            PValue mine = acceptor.accepted(d.slot());
+            if (mine == null) {
+                // Checkpointed away (so applied already), or never accepted here: then the leader sent
+                // the value, unless this node lost it, and the heartbeat's commit slot will catch it up.
+                return;
+            }
+            v = mine.value();
+        }
+        decide(d.slot(), v, out);
     }
 
     private void onHeartbeat(String from, PaxosMsg.Heartbeat h, Output out) {
@@ -217,7 +264,7 @@ public final class PaxosNode implements Leader.Net {
             return;
         }
         if (leader.role() == Leader.Role.LEADER) {
-            leader.submit(r, out);
+            leader.submit(r);
         } else if (leader.leader() != null && !member(from)) {
             send(leader.leader(), new PaxosMsg.ClientRequest(r), out);
         } else if (!member(from)) {

@@ -73,16 +73,25 @@ final class Connection {
     }
 
     /**
-     * Queues a frame and writes as much as the socket takes now. Behind other frames it only queues:
-     * the socket is full and OP_WRITE will flush it, so a backed-up connection costs O(1) a frame.
+     * Queues a frame; {@link Transport} writes the queue at the end of the loop round (or when
+     * OP_WRITE says a full socket drained), so the frames of one round go out in one gathering write
+     * and the peer wakes once for all of them. Returns true if the queue was empty before.
      */
-    void write(ByteBuffer frame) throws IOException {
+    boolean queue(ByteBuffer frame) {
         boolean idle = out.isEmpty();
         out.add(frame);
         outBytes += frame.remaining();
-        if (idle) {
-            flush();
-        }
+        return idle;
+    }
+
+    /** Queues a frame and writes what the socket takes now (a Hello, which must lead the stream). */
+    void write(ByteBuffer frame) throws IOException {
+        queue(frame);
+        flush();
+    }
+
+    boolean idle() {
+        return out.isEmpty();
     }
 
     /** Writes queued frames until the socket is full; asks for OP_WRITE if some remain. */

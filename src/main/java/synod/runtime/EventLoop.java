@@ -31,6 +31,7 @@ public final class EventLoop implements AutoCloseable {
             a.dueMillis != b.dueMillis ? Long.compare(a.dueMillis, b.dueMillis) : Long.compare(a.order, b.order));
     private long timerOrder = 0;
     private final java.util.List<Runnable> afterRound = new java.util.ArrayList<>();
+    private final java.util.List<Runnable> beforeSelect = new java.util.ArrayList<>();
     private volatile boolean running = true;
     private final Thread thread;
     private volatile Runnable onCrash = () -> Runtime.getRuntime().halt(70);
@@ -82,6 +83,15 @@ public final class EventLoop implements AutoCloseable {
         afterRound.add(hook);
     }
 
+    /**
+     * Runs {@code hook} at the very end of every round, after the {@link #afterRound} hooks, right
+     * before the loop waits again: where a transport writes the frames the round queued, all of a
+     * connection's frames in one system call. Loop thread, or before {@link #start}.
+     */
+    void beforeSelect(Runnable hook) {
+        beforeSelect.add(hook);
+    }
+
     Selector selector() {
         return selector;
     }
@@ -95,6 +105,9 @@ public final class EventLoop implements AutoCloseable {
                 }
                 runDueTimers();
                 for (Runnable hook : afterRound) {
+                    hook.run();
+                }
+                for (Runnable hook : beforeSelect) {
                     hook.run();
                 }
             }

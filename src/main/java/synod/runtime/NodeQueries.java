@@ -12,7 +12,7 @@ import synod.paxos.Request;
 final class NodeQueries {
     private NodeQueries() {}
 
-    static List<String> answer(PaxosNode node, List<String> group, Collection<String> history, Control.Query q) {
+    static List<String> answer(PaxosNode node, List<String> group, History history, Control.Query q) {
         switch (q.what()) {
             case "info":
                 var accepted = node.acceptor().acceptedView();
@@ -23,7 +23,7 @@ final class NodeQueries {
             case "status":
                 return List.of(String.valueOf(node.status(q.arg())));
             case "log":
-                return List.copyOf(history);
+                return history.lines();
             case "view":
                 return views(node.views(), group);
             case "state":

@@ -6,7 +6,6 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
@@ -38,7 +37,7 @@ public final class PaxosHost implements Transport.Listener {
     private final EventLoop loop;
     private final Transport transport;
     private final List<Output> round = new ArrayList<>();
-    private final ArrayDeque<String> history = new ArrayDeque<>();
+    private final History history = new History();
     private final Set<String> live = new TreeSet<>();
     private final boolean exitWithMaster;
     private final List<String> group;
@@ -102,7 +101,7 @@ public final class PaxosHost implements Transport.Listener {
                 return;
             }
             if (!(pm instanceof PaxosMsg.Heartbeat)) {
-                remember("recv " + from + " " + pm); // heartbeats every 50 ms would drown PrintLog
+                history.received(from, pm); // heartbeats every 50 ms would drown PrintLog
             }
             round.add(node.step(from, pm));
         } else {
@@ -144,14 +143,33 @@ public final class PaxosHost implements Transport.Listener {
         return dropRate > 0 && lossRandom.nextDouble() < dropRate;
     }
 
-    /** Group commit: one force for the round's records, then the round's messages. */
+    /**
+     * Group commit: the round's early messages (a leader's Accepts) go on the wire, then ONE force
+     * for the round's records, then the round's other messages.
+     */
     private void flush() {
-        if (round.isEmpty()) {
+        round.add(node.endOfRound());
+        if (round.stream().allMatch(Output::isEmpty)) {
+            round.clear();
             return;
         }
         List<Output> outs = new ArrayList<>(round);
         round.clear();
         crashIf(outs, "after-receive-");
+        for (Output o : outs) {
+            send(o.earlySends());
+        }
+        transport.flushQueued(); // on the wire while this node's disk works
+        persist(outs);
+        crashIf(outs, "after-persist-");
+        crashIf(outs, "before-send-");
+        for (Output o : outs) {
+            send(o.sends());
+        }
+        crashIf(outs, "after-send-");
+    }
+
+    private void persist(List<Output> outs) {
         boolean wrote = false;
         try {
             for (Output o : outs) {
@@ -173,19 +191,17 @@ public final class PaxosHost implements Transport.Listener {
             System.err.println("node " + node.id() + ": fatal: cannot persist: " + e);
             Runtime.getRuntime().halt(74);
         }
-        crashIf(outs, "after-persist-");
-        crashIf(outs, "before-send-");
-        for (Output o : outs) {
-            for (Envelope e : o.sends()) {
-                if (!cutOff(e.to()) && !(isNode(e.to()) && lost())) {
-                    if (!(e.message() instanceof PaxosMsg.Heartbeat)) {
-                        remember("send " + e.to() + " " + e.message());
-                    }
-                    transport.send(e.to(), e.message());
+    }
+
+    private void send(List<Envelope> sends) {
+        for (Envelope e : sends) {
+            if (!cutOff(e.to()) && !(isNode(e.to()) && lost())) {
+                if (!(e.message() instanceof PaxosMsg.Heartbeat)) {
+                    history.sent(e.to(), (PaxosMsg) e.message());
                 }
+                transport.send(e.to(), e.message());
             }
         }
-        crashIf(outs, "after-send-");
     }
 
     private static boolean isNode(String id) {
@@ -213,13 +229,6 @@ public final class PaxosHost implements Transport.Listener {
             }
         }
         return lines;
-    }
-
-    private void remember(String line) {
-        if (history.size() >= 2000) {
-            history.poll();
-        }
-        history.add(line);
     }
 
     @Override

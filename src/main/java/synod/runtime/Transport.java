@@ -76,6 +76,11 @@ public final class Transport implements AutoCloseable {
     private final Map<String, Link> links = new HashMap<>();
     private final Map<String, Connection> inbound = new HashMap<>();
     private final List<Connection> all = new ArrayList<>();
+    /** Connections with frames queued this round, written by {@link #flushQueued} as the round ends. */
+    private final List<Connection> dirty = new ArrayList<>();
+    /** The last message encoded and its frame: a broadcast encodes once, each peer gets a view of it. */
+    private Message lastMessage;
+    private ByteBuffer lastFrame;
     private ServerSocketChannel server;
     private int port = -1;
     private boolean closed;
@@ -87,6 +92,7 @@ public final class Transport implements AutoCloseable {
         this.listener = listener;
         this.settings = settings;
         loop.schedule(500, this::sweep);
+        loop.beforeSelect(this::flushQueued);
     }
 
     public String self() {
@@ -127,7 +133,7 @@ public final class Transport implements AutoCloseable {
      * {@code peer} dialled (how the master answers nodes). Returns false if neither exists.
      */
     public boolean send(String peer, Message m) {
-        ByteBuffer frame = codec.encode(m);
+        ByteBuffer frame = frame(m);
         Link link = links.get(peer);
         if (link != null) {
             if (link.up) {
@@ -188,7 +194,7 @@ public final class Transport implements AutoCloseable {
         link.failures = 0;
         c.greet(codec.encode(new Control.Hello(self, port)));
         for (ByteBuffer b = link.waiting.poll(); b != null; b = link.waiting.poll()) {
-            c.write(b);
+            write(c, b);
         }
         LOG.info("linked to {} at {}", link.peer, link.address);
         listener.onLinked(link.peer);
@@ -328,14 +334,43 @@ public final class Transport implements AutoCloseable {
         }
     }
 
+    /** Messages are immutable: the same message object always encodes to the same frame. */
+    private ByteBuffer frame(Message m) {
+        if (m != lastMessage) {
+            lastFrame = codec.encode(m);
+            lastMessage = m;
+        }
+        return lastFrame.duplicate();
+    }
+
     private void write(Connection c, ByteBuffer frame) {
-        try {
-            c.write(frame);
-            if (c.queuedBytes() > settings.outBytesMax()) {
-                throw new IOException(c.queuedBytes() + " bytes queued: peer is not reading");
+        if (c.queue(frame)) {
+            dirty.add(c);
+        }
+        if (c.queuedBytes() > settings.outBytesMax()) {
+            failed(c, c.queuedBytes() + " bytes queued: peer is not reading");
+        }
+    }
+
+    /**
+     * Writes every connection's queued frames now, rather than when the round ends: for a node that
+     * wants its messages on the wire while it waits for its disk. Loop thread.
+     */
+    public void flushQueued() {
+        if (dirty.isEmpty()) {
+            return;
+        }
+        List<Connection> now = new ArrayList<>(dirty);
+        dirty.clear();
+        for (Connection c : now) {
+            if (!c.channel.isOpen() || c.idle()) {
+                continue;
             }
-        } catch (IOException e) {
-            failed(c, e.toString());
+            try {
+                c.flush();
+            } catch (IOException e) {
+                failed(c, e.toString());
+            }
         }
     }
 

@@ -52,9 +52,12 @@ class LeaderTest {
         return null;
     }
 
+    /** The messages of {@code type} a step sends, early ones first (as they leave). */
     static <T> List<T> messages(Output out, Class<T> type) {
         List<T> found = new ArrayList<>();
-        for (Envelope e : out.sends()) {
+        List<Envelope> all = new ArrayList<>(out.earlySends());
+        all.addAll(out.sends());
+        for (Envelope e : all) {
             if (type.isInstance(e.message())) {
                 found.add(type.cast(e.message()));
             }
@@ -64,7 +67,8 @@ class LeaderTest {
 
     static List<String> receivers(Output out, Class<? extends Message> type) {
         List<String> to = new ArrayList<>();
-        out.sends().stream().filter(e -> type.isInstance(e.message())).forEach(e -> to.add(e.to()));
+        java.util.stream.Stream.concat(out.earlySends().stream(), out.sends().stream())
+                .filter(e -> type.isInstance(e.message())).forEach(e -> to.add(e.to()));
         return to;
     }
 
@@ -197,16 +201,23 @@ class LeaderTest {
         PaxosNode n = node(THREE, "n1");
         Ballot mine = elect(n);
         Request req = new Request("c", 1, new Op.Lock("x"));
-        Output proposed = n.step("c", new PaxosMsg.ClientRequest(req));
+        Output queued = n.step("c", new PaxosMsg.ClientRequest(req));
+        assertTrue(messages(queued, PaxosMsg.Accept.class).isEmpty(), "requests wait for the end of the round, to share a slot");
+        Output proposed = n.endOfRound();
         PaxosMsg.Accept accept = new PaxosMsg.Accept(mine, List.of(new PValue(mine, 0, new Value(List.of(req)))));
-        assertEquals(List.of(new Envelope("n2", accept), new Envelope("n3", accept)), proposed.sends());
+        assertEquals(List.of(new Envelope("n2", accept), new Envelope("n3", accept)), proposed.earlySends(),
+                "Accepts may leave before the leader's own acceptance is forced");
+        assertTrue(proposed.sends().isEmpty());
         assertEquals(List.of(new Durable.Accepted(new PValue(mine, 0, new Value(List.of(req))))), proposed.records());
         assertEquals(List.of("after-send-accept", "after-receive-accept", "after-persist-accept"), proposed.points());
 
         Output decided = n.step("n3", new PaxosMsg.Accepted(mine, List.of(0L)));
         assertEquals(List.of("before-send-commit"), decided.points());
-        PaxosMsg.Decide d = new PaxosMsg.Decide(0, new Value(List.of(req)));
-        assertTrue(decided.sends().containsAll(List.of(new Envelope("n2", d), new Envelope("n3", d))));
+        PaxosMsg.Decide full = new PaxosMsg.Decide(0, new Value(List.of(req)));
+        PaxosMsg.Decide bare = new PaxosMsg.Decide(0, null);
+        assertTrue(decided.sends().containsAll(List.of(new Envelope("n2", full), new Envelope("n3", bare))),
+                "n3 accepted the value and hears only the slot; n2 did not and gets the value");
+        assertTrue(decided.earlySends().isEmpty(), "a Decide leaves only after the leader's acceptance is forced");
         assertTrue(decided.sends().contains(new Envelope("c", new PaxosMsg.ClientReply("c", 1,
                 new synod.app.Result.Acquired("x", 1), "n1"))), "the client attached here is answered");
         assertEquals(1, n.replica().slotOut());
@@ -289,6 +300,7 @@ class LeaderTest {
         PaxosNode n = node(THREE, "n1");
         Ballot mine = elect(n);
         n.step("c", new PaxosMsg.ClientRequest(new Request("c", 1, new Op.Lock("x"))));
+        n.endOfRound();
         // n2 and n3 decided slots 0 and 1 without n1 and checkpointed them; n2 catches n1 up.
         PaxosNode other = new PaxosNode(new PaxosConfig(THREE, 2, 10, 4, 40, 3, 8, 4, 2, 8), "n2", new LockTable(),
                 new Random(2));
@@ -300,10 +312,12 @@ class LeaderTest {
             assertTrue(messages(n.tick(), PaxosMsg.Accept.class).isEmpty(), "slot 0 is decided: no retransmission");
         }
         Request next = new Request("d", 1, new Op.Lock("y"));
-        Output proposed = n.step("d", new PaxosMsg.ClientRequest(next));
+        n.step("d", new PaxosMsg.ClientRequest(next));
+        Output proposed = n.endOfRound();
         assertEquals(new PaxosMsg.Accept(mine, List.of(new PValue(mine, 2, new Value(List.of(next))))),
                 messages(proposed, PaxosMsg.Accept.class).get(0), "the next proposal goes above what it learned");
-        Output retry = n.step("c", new PaxosMsg.ClientRequest(new Request("c", 1, new Op.Lock("x"))));
+        n.step("c", new PaxosMsg.ClientRequest(new Request("c", 1, new Op.Lock("x"))));
+        Output retry = n.endOfRound();
         assertEquals(List.of("n2", "n3"), receivers(retry, PaxosMsg.Accept.class), "the dropped request is proposed again");
         assertEquals(3, messages(retry, PaxosMsg.Accept.class).get(0).entries().get(0).slot());
     }

@@ -442,7 +442,12 @@ class TransportTest {
             try (Socket accepted = first.accept()) {
                 first.close();
                 assertEquals(new Event("linked", "b", null), a.rec.next());
-                a.onLoop(() -> null); // every send above has been handed to the socket or queued
+                // Frames are written as a loop round ends, or when asked: after this, every send above
+                // has been handed to the socket or is still queued.
+                a.onLoop(() -> {
+                    a.transport.flushQueued();
+                    return null;
+                });
                 accepted.setSoLinger(true, 0);
             }
         }

@@ -119,10 +119,16 @@ final class PaxosHost {
         });
     }
 
-    /** One step of the core: a tick when {@code m} is null. */
+    /** Stands for "the runtime's round ended" where a step names who sent what. */
+    static final String END_OF_ROUND = "end-of-round";
+
+    /** One step of the core: a tick when {@code m} is null, the end of a round when {@code from} is {@link #END_OF_ROUND}. */
     Output step(String from, Message m) {
         try {
-            return m == null ? core.tick() : core.step(from, m);
+            if (m == null) {
+                return END_OF_ROUND.equals(from) ? core.endOfRound() : core.tick();
+            }
+            return core.step(from, m);
         } catch (Check.InvariantViolation e) {
             throw new Sim.SimFailure(id + " broke an invariant: " + e.getMessage());
         }
@@ -130,12 +136,16 @@ final class PaxosHost {
 
     /**
      * Plays the runtime's rules over a step's output, cut by {@code crash}: returns the messages that
-     * leave the node (none unless the force completed and the crash, if any, came after the sends).
+     * leave the node. Early messages leave before the force, so a crash in or after it may have let
+     * them out (a coin decides); the others leave only if the force completed and the crash, if any,
+     * came after the sends.
      */
     List<Envelope> complete(Output out, Crash crash, Random random) {
+        List<Envelope> early = crash == Crash.LOST || (crash != Crash.NONE && crash != Crash.AFTER_SEND && random.nextBoolean())
+                ? List.of() : out.earlySends();
         persist(out, crash, random);
         if (crash != Crash.NONE && crash != Crash.AFTER_SEND) {
-            return List.of();
+            return early;
         }
         for (Envelope e : out.sends()) {
             if (e.message() instanceof PaxosMsg.Promise p && p.ballot().above(told)) {
@@ -153,7 +163,9 @@ final class PaxosHost {
             Sim.expect(slotOut > before, "%s's slotOut went back from %d to %d", id, before, slotOut);
             truth.checkReplica(id, core.replica(), before);
         }
-        return out.sends();
+        List<Envelope> all = new java.util.ArrayList<>(early);
+        all.addAll(out.sends());
+        return all;
     }
 
     /** The log as the step left it: all records, a torn prefix of them, or (a rewrite being atomic) old or new. */

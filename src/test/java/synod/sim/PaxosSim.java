@@ -196,6 +196,7 @@ final class PaxosSim {
                 if (n.up()) {
                     event("tick", id);
                     step(n, null, null);
+                    endOfRound(n);
                 }
             }
             if (TRACE && now > faultTicks && now % 50 == 0) {
@@ -321,6 +322,16 @@ final class PaxosSim {
             installs++;
         }
         step(n, p.from(), p.message());
+        if (random.nextBoolean()) {
+            endOfRound(n); // else the round goes on: the next delivery or the tick joins it
+        }
+    }
+
+    /** The runtime's round ended at {@code n}: the leader proposes what the round queued. */
+    private void endOfRound(PaxosHost n) {
+        if (n.up()) {
+            step(n, PaxosHost.END_OF_ROUND, null);
+        }
     }
 
     /** One step of node {@code n} (a tick when {@code m} is null), played by the runtime's rules, maybe cut by a crash. */
@@ -356,7 +367,7 @@ final class PaxosSim {
     private void observe(PaxosHost n, Output out) {
         for (Envelope e : out.sends()) {
             Message m = e.message();
-            if (m instanceof PaxosMsg.Decide d) {
+            if (m instanceof PaxosMsg.Decide d && d.value() != null) {
                 truth.claimed(d.slot(), d.value(), n.id + "'s Decide");
             } else if (m instanceof PaxosMsg.CatchUpReply r) {
                 for (PValue pv : r.decided()) {
