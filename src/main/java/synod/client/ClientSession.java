@@ -22,6 +22,7 @@ import synod.runtime.Transport;
  * nothing of which nodes are alive.
  */
 public final class ClientSession {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(ClientSession.class);
     /** {@code timing}: when it was last sent, and how long to wait before sending it again. */
     private record Pending(Request request, int group, CompletableFuture<Result> result, long[] timing) {}
 
@@ -84,7 +85,9 @@ public final class ClientSession {
             if (!p.result().isDone() && now - p.timing()[0] >= p.timing()[1]) {
                 // Unanswered: forget the leader, ask everyone, and wait longer next time (up to
                 // 8x), so a group without a majority is not flooded by its clients.
-                leaderHint.remove(p.group());
+                String was = leaderHint.remove(p.group());
+                LOG.info("{}'s request {}: no answer within {} ms (leader believed: {}); sending it to every node",
+                        p.request().client(), p.request().seq(), p.timing()[1], was);
                 broadcast(p);
                 p.timing()[1] = Math.min(8 * retryMillis, 2 * p.timing()[1]);
             }

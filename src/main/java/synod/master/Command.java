@@ -40,6 +40,9 @@ public sealed interface Command {
     /** {@code group} is 1-based; 0 means the first group. */
     record FailLeader(int line, int group) implements Command {}
 
+    /** {@code CutLeader [GROUP]}: cut the current leader off from every node (it keeps running). */
+    record CutLeader(int line, int group) implements Command {}
+
     record Live(int line, java.util.List<String> nodes) implements Command {}
 
     record CrashAt(int line, String node, String point) implements Command {}

@@ -118,6 +118,16 @@ public final class LockRunner {
                 throw new ClusterException("group " + f.group() + " has no leader to fail");
             }
             cluster.kill(leader);
+        } else if (c instanceof Command.CutLeader cut) {
+            String leader = cluster.leader(Math.min(cut.group(), cluster.groups()));
+            if (leader == null) {
+                throw new ClusterException("group " + cut.group() + " has no leader to cut off");
+            }
+            List<String> others = new ArrayList<>();
+            for (int g = 1; g <= cluster.groups(); g++) {
+                cluster.group(g).stream().filter(n -> !n.equals(leader)).forEach(others::add);
+            }
+            cluster.setLive(others);
         } else if (c instanceof Command.Live l) {
             cluster.setLive(l.nodes());
         } else if (c instanceof Command.CrashAt ca && ca.node().equals("any")) {

@@ -143,7 +143,7 @@ public final class PaxosCluster implements Transport.Listener, AutoCloseable {
             return;
         }
         hellos.put(id, new CompletableFuture<>());
-        List<String> cmd = ProcessCluster.nodeJvm(cfg.nodeHeap(), "synod.runtime.PaxosMain");
+        List<String> cmd = ProcessCluster.nodeJvm(cfg.nodeHeap(), "synod.runtime.PaxosMain", true);
         cmd.addAll(List.of("--id", id,
                 "--group", String.join(",", group(groupOf(id))), "--master", cfg.host() + ":" + cfg.masterPort(),
                 "--logs", logs.toString(), "--seed", String.valueOf(seed)));

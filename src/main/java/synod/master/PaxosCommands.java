@@ -34,6 +34,11 @@ final class PaxosCommands {
             case "failleader":
                 ScriptParser.checkArity(line, word, a, 0, 1);
                 return new Command.FailLeader(line, a.length > 0 ? count(line, a[0], 9) : 1);
+            case "cutleader":
+                // An extension of the SPEC, FailLeader's twin: the leader stays up, cut off, still
+                // believing it leads, so a client's timer expires on it (see test-cases/cse535/).
+                ScriptParser.checkArity(line, word, a, 0, 1);
+                return new Command.CutLeader(line, a.length > 0 ? count(line, a[0], 9) : 1);
             case "live":
                 ScriptParser.checkArity(line, word, a, 1, 99);
                 List<String> nodes = new ArrayList<>();

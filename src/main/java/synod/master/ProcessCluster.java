@@ -173,8 +173,16 @@ public final class ProcessCluster implements BankCluster, Transport.Listener {
      * the main class's own arguments.
      */
     static List<String> nodeJvm(String heap, String mainClass) {
+        return nodeJvm(heap, mainClass, false);
+    }
+
+    /** As above; with {@code peak}, both JIT compilers, for nodes that live long and work hard. */
+    static List<String> nodeJvm(String heap, String mainClass, boolean peak) {
         List<String> cmd = new ArrayList<>(List.of(javaBin(), "-Xmx" + heap, "-Xss512k", "-XX:+UseSerialGC",
-                "-XX:TieredStopAtLevel=1", "-XX:-UsePerfData"));
+                "-XX:-UsePerfData"));
+        if (!peak) {
+            cmd.add("-XX:TieredStopAtLevel=1");
+        }
         nodeArchive().ifPresent(jsa -> cmd.add("-XX:SharedArchiveFile=" + jsa));
         cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), mainClass));
         return cmd;

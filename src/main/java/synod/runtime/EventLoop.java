@@ -66,7 +66,9 @@ public final class EventLoop implements AutoCloseable {
     /** Runs {@code task} on the loop thread, soon; callable from any thread. */
     public void execute(Runnable task) {
         tasks.add(task);
-        selector.wakeup();
+        if (!inLoop()) {
+            selector.wakeup(); // the loop itself looks at its tasks before it waits again
+        }
     }
 
     /** Runs {@code task} on the loop thread after {@code delayMillis}; loop thread only. */
@@ -99,7 +101,11 @@ public final class EventLoop implements AutoCloseable {
     private void loop() {
         try {
             while (running) {
-                selector.select(this::dispatch, selectTimeout());
+                if (tasks.isEmpty()) {
+                    selector.select(this::dispatch, selectTimeout());
+                } else {
+                    selector.selectNow(this::dispatch);
+                }
                 for (Runnable t = tasks.poll(); t != null; t = tasks.poll()) {
                     t.run();
                 }
@@ -121,9 +127,6 @@ public final class EventLoop implements AutoCloseable {
     }
 
     private long selectTimeout() {
-        if (!tasks.isEmpty()) {
-            return 1;
-        }
         Timer next = timers.peek();
         if (next == null) {
             return 0;
