@@ -69,7 +69,15 @@ final class Leader {
     private final TreeMap<Long, Proposal> proposals = new TreeMap<>();
     private long nextSlot;
     private final ArrayDeque<Request> queue = new ArrayDeque<>();
-    private final Set<String> queued = new TreeSet<>();
+    /** A request's name: what makes a retry the same request. */
+    private record Name(String client, long seq) {
+        Name(Request r) {
+            this(r.client(), r.seq());
+        }
+    }
+
+    /** The requests queued or proposed and not yet decided: a retry of one is not queued again. Never iterated. */
+    private final Set<Name> queued = new java.util.HashSet<>();
     private final List<PaxosMsg.NewView> views = new ArrayList<>();
 
     Leader(PaxosConfig cfg, String me, Random random, Acceptor acceptor, Replica replica, Net net) {
@@ -243,7 +251,7 @@ final class Leader {
      * round ({@link #proposeQueued}), in one batch with every other request the round brought.
      */
     void submit(Request r) {
-        if (role == Role.LEADER && queued.add(r.client() + "#" + r.seq())) {
+        if (role == Role.LEADER && queued.add(new Name(r))) {
             queue.add(r);
         }
     }
@@ -293,7 +301,7 @@ final class Leader {
     /** A decided value: its requests need no more proposing. */
     void onDecided(Value v) {
         for (Request r : v.requests()) {
-            queued.remove(r.client() + "#" + r.seq());
+            queued.remove(new Name(r));
         }
     }
 
@@ -308,7 +316,7 @@ final class Leader {
         while (it.hasNext()) {
             var e = it.next();
             if (replica.knowsDecided(e.getKey())) {
-                e.getValue().value.requests().forEach(r -> queued.remove(r.client() + "#" + r.seq()));
+                e.getValue().value.requests().forEach(r -> queued.remove(new Name(r)));
                 it.remove();
             }
         }
