@@ -4,7 +4,7 @@ JAR := target/synod.jar
 # Classes a node loads, recorded once by a training run: node JVMs start about twice as fast.
 JSA := target/node.jsa
 
-.PHONY: all build test unit grade bench sim clean
+.PHONY: all build test unit grade bench bench-etcd bench-zk sim clean
 
 all: build
 
@@ -29,6 +29,11 @@ grade: build
 
 bench: build
 	bin/bench
+
+# synod against a 3-member etcd (installed from the distribution's etcd-server if missing), side by
+# side at 1, 16 and 64 clients; SECONDS per point (default 3).
+bench-etcd: build
+	bin/bench etcd $(SECONDS)
 
 # Seeded simulations (Multi-Paxos under faults, and the CS380D bank): `make sim SEED=N` replays one
 # seed exactly, `make sim SEEDS=K` runs K seeds (CI runs the default few hundred under make test).
