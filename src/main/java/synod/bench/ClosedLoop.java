@@ -42,10 +42,16 @@ public final class ClosedLoop {
             return s.isEmpty() ? Double.NaN : s.get(Math.min(s.size() - 1, (int) (p * s.size())));
         }
 
-        /** This run, if no request failed; a figure with failures in it would be a wrong figure. */
+        /**
+         * This run, if no request failed and some completed: a figure with failures in it would be a
+         * wrong figure, and none at all means the system stalled for the whole window.
+         */
         public Run checked(String what) {
             if (errors > 0) {
                 throw new IllegalStateException(what + ": " + errors + " request(s) failed; first: " + firstError);
+            }
+            if (latencies.isEmpty()) {
+                throw new IllegalStateException(what + ": no request completed in " + seconds + " s");
             }
             return this;
         }

@@ -8,7 +8,7 @@ final class SideBySide {
 
     static void print(String peer, List<ClosedLoop.Run> ours, List<ClosedLoop.Run> theirs) {
         String cols = "   ops/s  p50 ms  p99 ms  gen CPU  srv CPU";
-        System.out.printf("%-7s  %-41s  %-41s%n", "", "synod", peer);
+        System.out.printf("%-9s%-44s%s (3 members)%n", "", "synod (3 nodes)", peer);
         System.out.printf("clients  %s  %s  synod/%s%n", cols, cols, peer);
         for (int i = 0; i < Workload.CONCURRENCY.length; i++) {
             ClosedLoop.Run a = ours.get(i);
