@@ -3,8 +3,10 @@ MVN ?= mvn -q -B
 JAR := target/synod.jar
 # Classes a node loads, recorded once by a training run: node JVMs start about twice as fast.
 JSA := target/node.jsa
+# The ZooKeeper comparison's load generator: the product plus ZooKeeper's client (a Maven profile of its own).
+ZKJAR := target/bench-zk/synod-bench-zk.jar
 
-.PHONY: all build test unit grade bench sim clean
+.PHONY: all build test unit grade bench bench-etcd bench-zk sim clean
 
 all: build
 
@@ -29,6 +31,18 @@ grade: build
 
 bench: build
 	bin/bench
+
+# synod against a 3-member etcd (installed from the distribution's etcd-server if missing), side by
+# side at 1, 16 and 64 clients; SECONDS per point (default 3).
+bench-etcd: build
+	bin/bench etcd $(SECONDS)
+
+# The same against a 3-node ZooKeeper ensemble (the distribution's zookeeper package).
+bench-zk: build $(ZKJAR)
+	bin/bench zk $(SECONDS)
+
+$(ZKJAR): pom.xml $(JAR) $(shell find src/bench-zk -type f 2>/dev/null)
+	$(MVN) -P bench-zk -Dmaven.test.skip=true package
 
 # Seeded simulations (Multi-Paxos under faults, and the CS380D bank): `make sim SEED=N` replays one
 # seed exactly, `make sim SEEDS=K` runs K seeds (CI runs the default few hundred under make test).

@@ -45,11 +45,12 @@ public final class BankLoadBench {
                 for (int c = 0; c < clients; c++) {
                     rnd[c] = new Random(c * 7919L + clients);
                 }
-                ClosedLoop.Run r = ClosedLoop.run(cluster, "t", clients, seconds, (c, seq) -> {
+                SynodTarget target = new SynodTarget(cluster, "t" + clients + "-", (c, seq) -> {
                     Random x = rnd[c];
                     return x.nextDouble() < reads ? new Op.Balance(pick.next(x))
                             : new Op.Transfer(pick.next(x), pick.next(x), 1);
                 });
+                ClosedLoop.Run r = ClosedLoop.run(target, clients, seconds).checked("bank bench");
                 System.out.printf("%7d  %9.0f  %7.2f  %7.2f   %9.0f%%      %6.2fx%n", clients, r.opsPerSecond(),
                         r.pct(0.50), r.pct(0.99), r.generatorCpu() * 100, r.opsPerSecond() / fsyncs);
             }

@@ -5,44 +5,64 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import synod.app.Op;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import synod.master.PaxosCluster;
 import synod.runtime.ClusterConfig;
 import synod.runtime.Logs;
 
 /**
- * Closed-loop clients for the benchmarks: each sends its next request when the previous one is
- * answered. Latency is measured at the client, from submission to reply, after a warm-up second;
- * the CPU time this JVM (the load generator) spent meanwhile is reported with it.
+ * Closed-loop clients for the benchmarks: each sends its next request to a {@link Target} when the
+ * previous one is answered. Latency is measured at the client, from submission to reply, after a
+ * warm-up second; the CPU time this JVM (the load generator) spent meanwhile is reported with it,
+ * and that of the servers when the caller names their processes.
  */
-final class ClosedLoop {
-    /** The {@code seq}-th request of client {@code client}. */
-    interface Ops {
-        Op next(int client, long seq);
-    }
+public final class ClosedLoop {
+    private static final long WARMUP_MILLIS = 1000;
+    /** How long stopped clients may take to see their last reply before the run counts as failed. */
+    private static final long DRAIN_SECONDS = 30;
 
-    /** Latencies in ms, and the load generator's CPU use as a fraction of one core. */
-    record Run(List<Double> latencies, double seconds, double generatorCpu) {
-        double opsPerSecond() {
+    /**
+     * Latencies in ms; the load generator's and the servers' CPU use as fractions of one core; the
+     * requests that failed, and the first failure.
+     */
+    public record Run(List<Double> latencies, double seconds, double generatorCpu, double serverCpu, long errors,
+                      String firstError) {
+        public double opsPerSecond() {
             return latencies.size() / seconds;
         }
 
-        double pct(double p) {
+        public double pct(double p) {
             List<Double> s = new ArrayList<>(latencies);
             s.sort(null);
             return s.isEmpty() ? Double.NaN : s.get(Math.min(s.size() - 1, (int) (p * s.size())));
+        }
+
+        /**
+         * This run, if no request failed and some completed: a figure with failures in it would be a
+         * wrong figure, and none at all means the system stalled for the whole window.
+         */
+        public Run checked(String what) {
+            if (errors > 0) {
+                throw new IllegalStateException(what + ": " + errors + " request(s) failed; first: " + firstError);
+            }
+            if (latencies.isEmpty()) {
+                throw new IllegalStateException(what + ": no request completed in " + seconds + " s");
+            }
+            return this;
         }
     }
 
     private ClosedLoop() {}
 
     /** What every Paxos benchmark starts from: its log directory, the config, the disk's baseline. */
-    record Setup(Path logs, ClusterConfig cfg, double fsyncsPerSecond) {
+    public record Setup(Path logs, ClusterConfig cfg, double fsyncsPerSecond) {
         /** A fresh group of {@code nodes} with a leader; the caller closes it. */
-        PaxosCluster group(int nodes) throws Exception {
+        public PaxosCluster group(int nodes) throws Exception {
             PaxosCluster cluster = new PaxosCluster(cfg, logs, null, 1);
             cluster.start(1, nodes);
             if (cluster.awaitLeader(1, cfg.startMillis()) == null) {
@@ -54,7 +74,7 @@ final class ClosedLoop {
     }
 
     /** Logs to {@code logs/DIR/bench.log} and measures single fsyncs per second there (the baseline). */
-    static Setup setup(String dir) throws Exception {
+    public static Setup setup(String dir) throws Exception {
         Path logs = Path.of("logs", dir);
         Files.createDirectories(logs);
         Logs.toFile(logs.resolve("bench.log"));
@@ -64,43 +84,88 @@ final class ClosedLoop {
         return new Setup(logs, cfg, fsyncs);
     }
 
-    static Run run(PaxosCluster cluster, String prefix, int clients, long seconds, Ops ops) throws InterruptedException {
-        List<Double> lat = Collections.synchronizedList(new ArrayList<>());
-        AtomicBoolean measuring = new AtomicBoolean(false);
-        AtomicBoolean stop = new AtomicBoolean(false);
-        CountDownLatch done = new CountDownLatch(clients);
+    public static Run run(Target target, int clients, long seconds) throws InterruptedException {
+        return run(target, clients, seconds, List.of());
+    }
+
+    /** Runs {@code clients} closed loops against {@code target}; {@code servers} are the processes serving it. */
+    public static Run run(Target target, int clients, long seconds, List<ProcessHandle> servers)
+            throws InterruptedException {
+        Clients s = new Clients(target, clients);
         for (int c = 0; c < clients; c++) {
-            next(cluster, prefix + clients + "-" + c, c, 1, ops, lat, measuring, stop, done);
+            s.next(c, 1);
         }
-        Thread.sleep(1000); // warm-up, not measured
-        long cpu0 = cpuNanos();
+        Thread.sleep(WARMUP_MILLIS); // the warm-up window: not measured
+        long cpu0 = cpuNanos(List.of(ProcessHandle.current()));
+        long srv0 = cpuNanos(servers);
         long t0 = System.nanoTime();
-        measuring.set(true);
-        Thread.sleep(seconds * 1000);
-        measuring.set(false);
+        s.measuring.set(true);
+        Thread.sleep(seconds * 1000); // the measured window
+        s.measuring.set(false);
         double wall = (System.nanoTime() - t0) / 1e9;
-        double cpu = (cpuNanos() - cpu0) / 1e9 / wall;
-        stop.set(true);
-        done.await(30, TimeUnit.SECONDS);
-        return new Run(new ArrayList<>(lat), wall, cpu);
-    }
-
-    private static void next(PaxosCluster cluster, String name, int client, long seq, Ops ops, List<Double> lat,
-                             AtomicBoolean measuring, AtomicBoolean stop, CountDownLatch done) {
-        if (stop.get()) {
-            done.countDown();
-            return;
+        double cpu = (cpuNanos(List.of(ProcessHandle.current())) - cpu0) / 1e9 / wall;
+        double srv = (cpuNanos(servers) - srv0) / 1e9 / wall;
+        s.stop.set(true);
+        if (!s.done.await(DRAIN_SECONDS, TimeUnit.SECONDS)) {
+            s.fail(new IllegalStateException(s.done.getCount() + " client(s) still waiting for a reply "
+                    + DRAIN_SECONDS + " s after the run"));
         }
-        long t0 = System.nanoTime();
-        cluster.submit(name, seq, ops.next(client, seq), 1).whenComplete((r, e) -> {
-            if (measuring.get()) {
-                lat.add((System.nanoTime() - t0) / 1e6);
-            }
-            next(cluster, name, client, seq + 1, ops, lat, measuring, stop, done);
-        });
+        return new Run(new ArrayList<>(s.latencies), wall, cpu, srv, s.errors.get(), String.valueOf(s.firstError.get()));
     }
 
-    private static long cpuNanos() {
-        return ProcessHandle.current().info().totalCpuDuration().map(java.time.Duration::toNanos).orElse(0L);
+    /** One run's clients: what they record, and when they stop. */
+    private static final class Clients {
+        final Target target;
+        final List<Double> latencies = Collections.synchronizedList(new ArrayList<>());
+        final AtomicBoolean measuring = new AtomicBoolean();
+        final AtomicBoolean stop = new AtomicBoolean();
+        final AtomicLong errors = new AtomicLong();
+        final AtomicReference<Throwable> firstError = new AtomicReference<>();
+        final CountDownLatch done;
+
+        Clients(Target target, int clients) {
+            this.target = target;
+            this.done = new CountDownLatch(clients);
+        }
+
+        void next(int client, long seq) {
+            if (stop.get()) {
+                done.countDown();
+                return;
+            }
+            long t0 = System.nanoTime();
+            CompletableFuture<?> reply;
+            try {
+                reply = target.submit(client, seq);
+            } catch (RuntimeException e) {
+                reply = CompletableFuture.failedFuture(e);
+            }
+            reply.whenComplete((r, e) -> {
+                if (e != null) {
+                    // a failing client stops rather than spin on a refusing system; the run then fails
+                    fail(e);
+                    done.countDown();
+                    return;
+                }
+                if (measuring.get()) {
+                    latencies.add((System.nanoTime() - t0) / 1e6);
+                }
+                next(client, seq + 1);
+            });
+        }
+
+        void fail(Throwable e) {
+            errors.incrementAndGet();
+            firstError.compareAndSet(null, e);
+        }
+    }
+
+    /** CPU time the processes have used so far (those that exited no longer count). */
+    private static long cpuNanos(List<ProcessHandle> processes) {
+        long sum = 0;
+        for (ProcessHandle p : processes) {
+            sum += p.info().totalCpuDuration().map(java.time.Duration::toNanos).orElse(0L);
+        }
+        return sum;
     }
 }

@@ -26,8 +26,9 @@ public final class LockBench {
                     // each client locks and unlocks a lock of its own (fresh names per round: a lock
                     // left held when the previous round stopped must not make anyone wait)
                     String round = "L" + clients + "-";
-                    ClosedLoop.Run r = ClosedLoop.run(cluster, "b", clients, seconds,
+                    SynodTarget target = new SynodTarget(cluster, "b" + clients + "-",
                             (c, seq) -> seq % 2 == 1 ? new Op.Lock(round + c) : new Op.Unlock(round + c));
+                    ClosedLoop.Run r = ClosedLoop.run(target, clients, seconds).checked("lock bench");
                     System.out.printf("%5d  %7d  %9.0f  %7.2f  %7.2f   %6.2fx%n", nodes, clients, r.opsPerSecond(),
                             r.pct(0.50), r.pct(0.99), r.opsPerSecond() / fsyncs);
                 }
