@@ -11,7 +11,6 @@ import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import synod.app.Op;
-import synod.app.Result;
 import synod.master.PaxosCluster;
 
 /**
@@ -23,7 +22,7 @@ import synod.master.PaxosCluster;
  */
 public final class PeerBench {
     private static final int MEMBERS = 3;
-    private static final long PRIME_SECONDS = 2;
+    private static final long PRIME_SECONDS = 10;
 
     private PeerBench() {}
 
@@ -60,7 +59,9 @@ public final class PeerBench {
 
     /**
      * One system's points, after {@link #PRIME_SECONDS} unmeasured at the highest concurrency: the
-     * first point would otherwise pay for JIT compilation, connection set-up and files growing.
+     * first point would otherwise pay for JIT compilation, connection set-up and files growing. On
+     * 2 cores the JVMs (synod's nodes, ZooKeeper's servers) go on compiling for several seconds of
+     * load: with 2 s of warm-up synod's 1-client point measured about 1.0-1.4k ops/s, with 15 s 2.2k.
      */
     private static List<ClosedLoop.Run> points(String name, Targets targets, List<ProcessHandle> servers, long seconds,
                                                Logger log) throws Exception {
@@ -81,7 +82,6 @@ public final class PeerBench {
     /** synod's points: a 3-node group started exactly as the other Paxos benchmarks start theirs. */
     private static List<ClosedLoop.Run> synod(ClosedLoop.Setup setup, long seconds, Logger log) throws Exception {
         try (PaxosCluster cluster = setup.group(MEMBERS)) {
-            prepare(cluster);
             // every run's clients get fresh names: a reused name would be answered from the exactly-once cache
             AtomicInteger runs = new AtomicInteger();
             Targets targets = (w, clients) -> new SynodTarget(cluster, "w" + runs.incrementAndGet() + "-",
@@ -90,25 +90,9 @@ public final class PeerBench {
         }
     }
 
-    /**
-     * The write. Placeholder until the key-value store ({@code Op.Put}) is on main: a transfer of 1
-     * between two keys' accounts, one replicated write through the log all the same. Then:
-     * {@code new Op.Put(Workload.key(w.nextKey(c)), Workload.VALUE)}.
-     */
+    /** The write: a 64-byte value put to the key-value store, as etcd's put and ZooKeeper's setData. */
     private static Op write(Workload w, int client) {
-        return new Op.Transfer(Workload.key(w.nextKey(client)), Workload.key(w.nextKey(client)), 1);
-    }
-
-    /** Placeholder with {@link #write}: the accounts the transfers move money between. */
-    private static void prepare(PaxosCluster cluster) throws Exception {
-        List<String> keys = new ArrayList<>();
-        for (int k = 0; k < Workload.KEYS; k++) {
-            keys.add(Workload.key(k));
-        }
-        Result opened = cluster.submit("opener", 1, new Op.Open(keys, 1_000_000_000L), 1).get();
-        if (!(opened instanceof Result.Opened)) {
-            throw new IllegalStateException("could not open the keys' accounts: " + opened);
-        }
+        return new Op.Put(Workload.key(w.nextKey(client)), Workload.VALUE);
     }
 
     /** The group's node processes, by the pid files the cluster writes. */

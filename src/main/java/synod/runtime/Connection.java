@@ -61,8 +61,12 @@ final class Connection {
                 return true;
             }
             lastReadMillis = EventLoop.nowMillis();
+            boolean drained = scratch.hasRemaining(); // a short read emptied the socket
             scratch.flip();
             reader.feed(scratch, got);
+            if (drained) {
+                return true; // the selector is level-triggered: anything arriving later is reported again
+            }
         }
     }
 
