@@ -24,10 +24,12 @@ import synod.paxos.PaxosNode;
  * Runs one {@link PaxosNode} core on the event loop: it replays the node's log at start, feeds the
  * core messages and ticks, and interprets each {@link Output} in the only safe order. Outputs of one
  * loop round are gathered, their records appended and forced with ONE fsync (group commit), and
- * only then are their messages sent. It also plays the failure injector: cut-off nodes, message
- * loss and crash points.
+ * their messages sent after it, except those that cannot depend on it: a leader's Accepts
+ * ({@link Output#sendEarly}) and the messages of the round's steps before the first that persists
+ * anything. It also plays the failure injector: cut-off nodes, message loss and crash points.
  *
- * <p>Invariant: no message leaves before every record of every step that produced it is on disk.
+ * <p>Invariant: no message leaves before every record of its step, and of every step before it, is
+ * on disk (early sends excepted: they depend on no record of their step).
  */
 public final class PaxosHost implements Transport.Listener {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -144,8 +146,11 @@ public final class PaxosHost implements Transport.Listener {
     }
 
     /**
-     * Group commit: the round's early messages (a leader's Accepts) go on the wire, then ONE force
-     * for the round's records, then the round's other messages.
+     * Group commit: the round's early messages (a leader's Accepts) go on the wire; so do the
+     * messages of the round's first steps, up to the first that persists anything, for every
+     * record they or earlier steps made was forced by an earlier round (a leader's replies to its
+     * clients need not wait for the force of the requests the same round proposes); then ONE force
+     * for the rest of the round's records, then the rest of its messages.
      */
     private void flush() {
         round.add(node.endOfRound());
@@ -159,8 +164,21 @@ public final class PaxosHost implements Transport.Listener {
         for (Output o : outs) {
             send(o.earlySends());
         }
+        int firstDurable = 0;
+        while (firstDurable < outs.size() && outs.get(firstDurable).records().isEmpty()
+                && !outs.get(firstDurable).rewriting()) {
+            firstDurable++;
+        }
+        deliver(outs.subList(0, firstDurable));
         transport.flushQueued(); // on the wire while this node's disk works
-        persist(outs);
+        if (firstDurable < outs.size()) {
+            persist(outs.subList(firstDurable, outs.size()));
+            deliver(outs.subList(firstDurable, outs.size()));
+        }
+    }
+
+    /** Sends the messages of {@code outs}, whose records are on disk, at their crash points. */
+    private void deliver(List<Output> outs) {
         crashIf(outs, "after-persist-");
         crashIf(outs, "before-send-");
         for (Output o : outs) {
