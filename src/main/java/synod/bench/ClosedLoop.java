@@ -71,6 +71,21 @@ public final class ClosedLoop {
             }
             return cluster;
         }
+
+        /**
+         * A fresh group, warmed up: {@code seconds} of 64 clients writing, unmeasured, so the points
+         * that follow measure compiled code (on 2 cores the node JVMs compile for several seconds).
+         */
+        public PaxosCluster warmedGroup(int nodes, long seconds) throws Exception {
+            PaxosCluster cluster = group(nodes);
+            try (Target t = new SynodTarget(cluster, "warm-", (c, seq) -> new synod.app.Op.Put("warm" + c, "x"))) {
+                run(t, 64, seconds).checked("warm-up");
+            } catch (Exception | Error e) {
+                cluster.close();
+                throw e;
+            }
+            return cluster;
+        }
     }
 
     /** Logs to {@code logs/DIR/bench.log} and measures single fsyncs per second there (the baseline). */
