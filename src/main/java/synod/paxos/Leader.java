@@ -202,7 +202,10 @@ final class Leader {
         }
         long last = best.isEmpty() ? prepareFrom - 1 : best.lastKey();
         List<PValue> entries = new ArrayList<>();
-        for (long s = prepareFrom; s <= last; s++) {
+        // Slots this node applied while it campaigned are decided: nothing to propose there. Its own
+        // acceptor may have checkpointed them away and would never vote for them, and proposals that
+        // can never win would hold the window shut for good (found by the simulator, seed 1045).
+        for (long s = Math.max(prepareFrom, replica.slotOut()); s <= last; s++) {
             Value known = replica.decidedValue(s);
             Value v = known != null ? known : best.containsKey(s) ? best.get(s).value() : Value.NOOP;
             entries.add(new PValue(ballot, s, v));
@@ -213,7 +216,7 @@ final class Leader {
         backoff = cfg.backoffMinTicks();
         proposals.clear();
         entries.forEach(e -> proposals.put(e.slot(), new Proposal(e.value(), now)));
-        nextSlot = last + 1;
+        nextSlot = Math.max(last + 1, replica.slotOut());
         PaxosMsg.NewView view = new PaxosMsg.NewView(ballot, prepareFrom, entries);
         views.add(view);
         net.broadcast(view, out);
@@ -325,6 +328,7 @@ final class Leader {
     }
 
     private void heartbeat(Output out) {
+        dropDecided(out); // a slot learned decided some other way needs no more proposing
         lastSent = now;
         for (String n : cfg.nodes()) {
             if (!n.equals(me)) {

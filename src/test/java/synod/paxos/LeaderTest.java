@@ -322,6 +322,31 @@ class LeaderTest {
         assertEquals(3, messages(retry, PaxosMsg.Accept.class).get(0).entries().get(0).slot());
     }
 
+    /**
+     * Found by the simulator (seed 1045): a candidate that applies and checkpoints slots while it
+     * campaigns must not propose them again. Its own acceptor forgot them and would never vote, so
+     * with one peer down those proposals could never win and would hold the window shut for good.
+     */
+    @Test
+    void aLeaderDoesNotReproposeSlotsItAppliedWhileCampaigning() {
+        PaxosConfig window2 = new PaxosConfig(THREE, 2, 10, 4, 40, 3, 2, 4, 2, 8);
+        PaxosNode n = new PaxosNode(window2, "n1", new LockTable(), new Random(1));
+        PaxosMsg.Prepare p = messages(tickUntilPrepare(n), PaxosMsg.Prepare.class).get(0);
+        n.step("n2", new PaxosMsg.Decide(0, value("a", 1)));
+        n.step("n2", new PaxosMsg.Decide(1, value("b", 1)));
+        assertEquals(2, n.acceptor().forgottenBelow(), "slots 0 and 1 are applied and checkpointed away");
+        Ballot old = b(0, 2);
+        Output won = n.step("n2", new PaxosMsg.Promise(p.ballot(), p.fromSlot(),
+                List.of(new PValue(old, 0, value("a", 1)), new PValue(old, 1, value("b", 1))), 0));
+        assertTrue(n.isLeader());
+        assertTrue(messages(won, PaxosMsg.NewView.class).get(0).entries().isEmpty(), "nothing left to re-propose");
+        Request next = new Request("c", 1, new Op.Lock("y"));
+        n.step("c", new PaxosMsg.ClientRequest(next));
+        Output proposed = n.endOfRound();
+        assertEquals(new PaxosMsg.Accept(p.ballot(), List.of(new PValue(p.ballot(), 2, new Value(List.of(next))))),
+                messages(proposed, PaxosMsg.Accept.class).get(0), "the window is open, above the applied slots");
+    }
+
     @Test
     void aLeaderThatStepsDownNoLongerNamesItselfLeaderAndParksClientRequests() {
         PaxosNode n = node(THREE, "n1");
