@@ -45,7 +45,7 @@ $(ZKJAR): pom.xml $(JAR) $(shell find src/bench-zk -type f 2>/dev/null)
 	$(MVN) -P bench-zk -Dmaven.test.skip=true package
 
 # Seeded simulations (Multi-Paxos under faults, and the CS380D bank): `make sim SEED=N` replays one
-# seed exactly, `make sim SEEDS=K` runs K seeds (CI runs the default few hundred under make test).
+# seed exactly, `make sim SEEDS=K` runs K seeds (make test runs 2,000 Paxos and a few hundred bank seeds).
 sim:
 	mvn -B -ntp test -Dsurefire.failIfNoSpecifiedTests=false -Dtest='PaxosSimTest,BankSimulationTest' \
 	  $(if $(SEED),-Dsim.seed=$(SEED)) $(if $(SEEDS),-Dsim.seeds=$(SEEDS))

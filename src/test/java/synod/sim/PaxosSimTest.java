@@ -9,7 +9,7 @@ import org.junit.jupiter.api.Test;
  * Layer 3: a Multi-Paxos lock service under {@link PaxosSim}, one run per seed (3 or 5 nodes, drop,
  * duplication, reordering, partitions, crashes with lost and torn writes, restarts). A failure names
  * its seed and event; {@code -Dsim.seed=N} replays exactly that seed, {@code -Dsim.seeds=K} runs
- * seeds 1..K (500 by default: about 4 s), e.g. {@code mvn -q -B test -Dtest=PaxosSimTest -Dsim.seed=17}; add
+ * seeds 1..K (2,000 by default: about 6 s), e.g. {@code mvn -q -B test -Dtest=PaxosSimTest -Dsim.seed=17}; add
  * {@code -Dsim.trace} to print every event, and the world every 50 ticks once the faults stop (the
  * output lands in {@code target/surefire-reports/synod.sim.PaxosSimTest-output.txt}).
  */
@@ -17,7 +17,7 @@ class PaxosSimTest {
 
     @Test
     void everySeedIsSafeAndLive() {
-        Seeds seeds = Seeds.fromProperties(500);
+        Seeds seeds = Seeds.fromProperties(2000);
         long first = seeds.first();
         long count = seeds.count();
         long started = System.nanoTime();
