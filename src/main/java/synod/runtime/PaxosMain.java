@@ -50,6 +50,7 @@ public final class PaxosMain {
         cfg.port(id); // validates the id against the config
         Path dir = Path.of(cl.getOptionValue("logs", "logs")).resolve(id);
         Files.createDirectories(dir);
+        lockNode(dir, id);
         Logs.toFile(dir.resolve("node.log"));
         List<String> group = group(cl, dir, id);
         Files.writeString(dir.resolve("pid"), ProcessHandle.current().pid() + "\n");
@@ -80,6 +81,25 @@ public final class PaxosMain {
                 : new InetSocketAddress(cfg.host(), cfg.masterPort());
         host.start(new InetSocketAddress(cfg.host(), cfg.port(id)), peers, peerIds, master, cfg.tickMillis());
         loop.start();
+    }
+
+    /** Held for the life of the process; a static field, so it is never collected and released. */
+    private static java.nio.channels.FileLock nodeLock;
+
+    /**
+     * Takes {@code logs/nN/lock}, or refuses to start: a second copy of a running node (started by
+     * hand, say) would append to the same log and overwrite its pid file and diagnostic log. Done
+     * before anything in the directory is touched. The lock goes with the process, kill -9 included.
+     */
+    private static void lockNode(Path dir, String id) throws IOException {
+        java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(dir.resolve("lock"),
+                java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.WRITE);
+        nodeLock = ch.tryLock();
+        if (nodeLock == null) {
+            ch.close();
+            throw new IOException(id + " is already running on " + dir + " (" + dir.resolve("lock")
+                    + " is held; see its pid file); refusing to start a second copy");
+        }
     }
 
     private static List<String> group(CommandLine cl, Path dir, String id) throws IOException {

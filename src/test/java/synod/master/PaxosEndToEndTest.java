@@ -231,6 +231,35 @@ class PaxosEndToEndTest {
     }
 
     @Test
+    void aSecondCopyOfARunningNodeRefusesToStartAndTouchesNothing() throws Exception {
+        startLockedCluster3();
+        String pid = read("n2", "pid");
+        String nodeLog = read("n2", "node.log");
+        Process copy = new ProcessBuilder(handNode("2")).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(tmp.resolve("copy-n2.out").toFile())).start();
+        handStarted.add(copy);
+        assertTrue(copy.waitFor(BOUND_MILLIS, TimeUnit.MILLISECONDS), "the second n2 did not exit");
+        assertEquals(2, copy.exitValue());
+        String said = Files.readString(tmp.resolve("copy-n2.out"));
+        assertTrue(said.contains("n2 is already running") && said.contains("refusing to start a second copy"), said);
+        assertEquals(pid, read("n2", "pid"), "the running n2's pid file was overwritten");
+        assertTrue(read("n2", "node.log").startsWith(nodeLog), "the running n2's node.log was replaced");
+        master.send("Unlock c1 0");
+        out("c1 released 0");
+        out("c2 acquired 0 token 2");
+        master.closeStdin();
+        assertEquals(0, master.awaitExit(), "stderr " + Master.rest(master.err, master.errSeen));
+    }
+
+    /** The command line of node {@code id} started by hand on this test's logs. */
+    private List<String> handNode(String id) {
+        return List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx64m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-XX:-UsePerfData",
+                "-cp", MasterProcessEndToEndTest.childClassPath(), "synod.runtime.PaxosMain",
+                "--id", id, "--logs", logs.toString());
+    }
+
+    @Test
     void aNodeRestartedByHandCatchesUpAndFailKillsIt() throws Exception {
         startMaster("StartCluster 1 5", "Lock c1 0");
         out("c1 acquired 0 token 1");
@@ -238,11 +267,7 @@ class PaxosEndToEndTest {
         kill9("n4");
         master.send("Lock c2 0");
         out("c2 waits for 0");
-        List<String> cmd = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx64m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-XX:-UsePerfData",
-                "-cp", MasterProcessEndToEndTest.childClassPath(), "synod.runtime.PaxosMain",
-                "--id", "3", "--logs", logs.toString());
-        Process hand = new ProcessBuilder(cmd).redirectErrorStream(true)
+        Process hand = new ProcessBuilder(handNode("3")).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(tmp.resolve("hand-n3.out").toFile())).start();
         handStarted.add(hand);
         poll(() -> read("n3", "pid").strip().equals(String.valueOf(hand.pid())), "the hand-started n3's pid file");
