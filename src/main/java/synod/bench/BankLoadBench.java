@@ -30,7 +30,7 @@ public final class BankLoadBench {
         ClosedLoop.Setup setup = ClosedLoop.setup("bench-bank");
         double fsyncs = setup.fsyncsPerSecond();
         System.out.println("clients      ops/s   p50 ms   p99 ms   generator CPU   ops per baseline fsync");
-        try (PaxosCluster cluster = setup.warmedGroup(nodes, 10)) {
+        try (PaxosCluster cluster = setup.warmedGroup(nodes)) {
             List<String> ids = new ArrayList<>();
             for (int i = 1; i <= ACCOUNTS; i++) {
                 ids.add(String.valueOf(i));

@@ -23,6 +23,12 @@ import synod.runtime.Logs;
  */
 public final class ClosedLoop {
     private static final long WARMUP_MILLIS = 1000;
+    /**
+     * Unmeasured load before a system's first point: on 2 cores the JVMs (synod's nodes,
+     * ZooKeeper's servers) go on compiling for several seconds; with 2 s synod's 1-client point
+     * measured about 1.0-1.4k ops/s, with 15 s 2.2k.
+     */
+    public static final long PRIME_SECONDS = 10;
     /** How long stopped clients may take to see their last reply before the run counts as failed. */
     private static final long DRAIN_SECONDS = 30;
 
@@ -73,13 +79,13 @@ public final class ClosedLoop {
         }
 
         /**
-         * A fresh group, warmed up: {@code seconds} of 64 clients writing, unmeasured, so the points
+         * A fresh group, warmed up: {@link #PRIME_SECONDS} of 64 clients writing, unmeasured, so the points
          * that follow measure compiled code (on 2 cores the node JVMs compile for several seconds).
          */
-        public PaxosCluster warmedGroup(int nodes, long seconds) throws Exception {
+        public PaxosCluster warmedGroup(int nodes) throws Exception {
             PaxosCluster cluster = group(nodes);
             try (Target t = new SynodTarget(cluster, "warm-", (c, seq) -> new synod.app.Op.Put("warm" + c, "x"))) {
-                run(t, 64, seconds).checked("warm-up");
+                run(t, 64, PRIME_SECONDS).checked("warm-up");
             } catch (Exception | Error e) {
                 cluster.close();
                 throw e;

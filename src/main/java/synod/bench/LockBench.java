@@ -21,7 +21,7 @@ public final class LockBench {
         double fsyncs = setup.fsyncsPerSecond();
         System.out.println("nodes  clients      ops/s   p50 ms   p99 ms   ops per baseline fsync");
         for (int nodes : new int[] {3, 5}) {
-            try (PaxosCluster cluster = setup.warmedGroup(nodes, 10)) {
+            try (PaxosCluster cluster = setup.warmedGroup(nodes)) {
                 for (int clients : new int[] {1, 16, 64}) {
                     // each client locks and unlocks a lock of its own (fresh names per round: a lock
                     // left held when the previous round stopped must not make anyone wait)

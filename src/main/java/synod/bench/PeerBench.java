@@ -22,7 +22,6 @@ import synod.master.PaxosCluster;
  */
 public final class PeerBench {
     private static final int MEMBERS = 3;
-    private static final long PRIME_SECONDS = 10;
 
     private PeerBench() {}
 
@@ -58,16 +57,15 @@ public final class PeerBench {
     }
 
     /**
-     * One system's points, after {@link #PRIME_SECONDS} unmeasured at the highest concurrency: the
-     * first point would otherwise pay for JIT compilation, connection set-up and files growing. On
-     * 2 cores the JVMs (synod's nodes, ZooKeeper's servers) go on compiling for several seconds of
-     * load: with 2 s of warm-up synod's 1-client point measured about 1.0-1.4k ops/s, with 15 s 2.2k.
+     * One system's points, after {@link ClosedLoop#PRIME_SECONDS} unmeasured at the highest
+     * concurrency: the first point would otherwise pay for JIT compilation, connection set-up and
+     * files growing.
      */
     private static List<ClosedLoop.Run> points(String name, Targets targets, List<ProcessHandle> servers, long seconds,
                                                Logger log) throws Exception {
         int most = Workload.CONCURRENCY[Workload.CONCURRENCY.length - 1];
         try (Target t = targets.open(new Workload(most), most)) {
-            ClosedLoop.run(t, most, PRIME_SECONDS).checked(name + " warm-up");
+            ClosedLoop.run(t, most, ClosedLoop.PRIME_SECONDS).checked(name + " warm-up");
         }
         List<ClosedLoop.Run> runs = new ArrayList<>();
         for (int clients : Workload.CONCURRENCY) {

@@ -154,7 +154,7 @@ public final class ClientMain implements Transport.Listener {
 
     private String describe(Op op, Result r) {
         if (op instanceof Op.Transfer t) {
-            return "(" + t.from() + ", " + t.to() + ", " + t.amount() + ") " + ResultLines.transfer(r);
+            return ResultLines.transferHead(t.from(), t.to(), t.amount()) + " " + ResultLines.transfer(r);
         }
         if (op instanceof Op.Balance b) {
             return ResultLines.balance(b.account(), r);

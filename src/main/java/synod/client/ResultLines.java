@@ -45,6 +45,11 @@ public final class ResultLines {
         return "aborted: " + r;
     }
 
+    /** A transfer as the SPEC names it in results: {@code (FROM, TO, AMOUNT)}. */
+    public static String transferHead(String from, String to, long amount) {
+        return "(" + from + ", " + to + ", " + amount + ")";
+    }
+
     /** What became of a transfer: {@code committed}, {@code failed: insufficient balance} or {@code aborted: REASON}. */
     public static String transfer(Result r) {
         if (r instanceof Result.Committed) {

@@ -244,12 +244,12 @@ public final class LockRunner {
     }
 
     private static String transferLine(Command.Transfer t, Result r) {
-        return "(" + t.from() + ", " + t.to() + ", " + t.amount() + ") " + ResultLines.transfer(r);
+        return ResultLines.transferHead(t.from(), t.to(), t.amount()) + " " + ResultLines.transfer(r);
     }
 
     private static String pendingLine(String client, Command c) {
         if (c instanceof Command.Transfer t) {
-            return "(" + t.from() + ", " + t.to() + ", " + t.amount() + ") pending";
+            return ResultLines.transferHead(t.from(), t.to(), t.amount()) + " pending";
         }
         if (c instanceof Command.Balance b) {
             return b.account() + " pending";

@@ -1,7 +1,6 @@
 package synod.runtime;
 
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.List;
 import synod.paxos.PValue;
 import synod.paxos.PaxosMsg;
