@@ -230,14 +230,23 @@ public final class PaxosCluster implements Transport.Listener, AutoCloseable {
     }
 
     public void crashAt(String id, String point) {
-        loop.execute(() -> transport.send(id, new Control.CrashAt(point)));
+        loop.execute(() -> transport.send(id, new Control.CrashAt(point, null)));
     }
 
-    /** Arms every connected node; when the first one exits, the others are disarmed at once. */
-    public void crashAtAny(String point) {
+    /**
+     * Arms every connected node; only the first to reach the point exits (it creates the claim file
+     * first), and when it has, the others are disarmed.
+     */
+    public void crashAtAny(String point) throws ClusterException {
+        Path claim = logs.resolve("crash-any.claim").toAbsolutePath(); // the previous one's is spent
+        try {
+            Files.deleteIfExists(claim);
+        } catch (IOException e) {
+            throw new ClusterException("cannot prepare " + claim + ": " + e.getMessage(), e);
+        }
         loop.execute(() -> {
             armedAny = true;
-            connected.forEach(id -> transport.send(id, new Control.CrashAt(point)));
+            connected.forEach(id -> transport.send(id, new Control.CrashAt(point, claim.toString())));
         });
     }
 
@@ -364,7 +373,7 @@ public final class PaxosCluster implements Transport.Listener, AutoCloseable {
         connected.remove(peer);
         if (armedAny) {
             armedAny = false;
-            connected.forEach(id -> transport.send(id, new Control.CrashAt("")));
+            connected.forEach(id -> transport.send(id, new Control.CrashAt("", null)));
         }
     }
 

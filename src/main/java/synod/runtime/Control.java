@@ -24,8 +24,13 @@ public sealed interface Control extends Message {
     /** Master: lose every message to or from a peer with probability {@code rate}, seeded. */
     record SetDropRate(double rate, long seed) implements Control {}
 
-    /** Master: exit at the protocol point {@code point} (see the SPEC's crash points); "" disarms. */
-    record CrashAt(String point) implements Control {}
+    /**
+     * Master: exit at the protocol point {@code point} (see the SPEC's crash points); "" disarms.
+     * With a {@code claim} (a file path; null for none) every node is armed but only the one that
+     * creates that file first exits: creating a file is atomic across processes, so two nodes that
+     * reach the point within the same millisecond cannot both go.
+     */
+    record CrashAt(String point, String claim) implements Control {}
 
     /** Master: tell me {@code what} ("info", "status", "log", "view"), with argument {@code arg}. */
     record Query(long seq, String what, long arg) implements Control {}

@@ -46,6 +46,8 @@ public final class PaxosHost implements Transport.Listener {
     private Random lossRandom = new Random(0);
     private double dropRate = 0;
     private String crashAt;
+    /** With CrashAt any: the file whose creation decides which node crashes; null otherwise. */
+    private String crashClaim;
 
     public PaxosHost(PaxosNode node, List<String> group, FileLog disk, EventLoop loop, FrameCodec codec,
                      Transport.Settings settings, boolean exitWithMaster) {
@@ -126,6 +128,7 @@ public final class PaxosHost implements Transport.Listener {
             lossRandom = new Random(d.seed());
         } else if (c instanceof Control.CrashAt ca) {
             crashAt = ca.point() == null || ca.point().isEmpty() ? null : ca.point(); // "" disarms
+            crashClaim = ca.claim();
         } else if (c instanceof Control.Query q) {
             transport.send(Envelope.MASTER, new Control.QueryReply(q.seq(), NodeQueries.answer(node, group, history, q)));
         } else if (c instanceof Control.Shutdown) {
@@ -231,9 +234,27 @@ public final class PaxosHost implements Transport.Listener {
             return;
         }
         for (Output o : outs) {
-            if (o.points().contains(crashAt)) {
+            if (o.points().contains(crashAt) && claimCrash()) {
                 exit(3, "crash point " + crashAt + " reached");
             }
+        }
+    }
+
+    /** True if this node may crash now: no claim to make, or it made the claim first. */
+    private boolean claimCrash() {
+        if (crashClaim == null) {
+            return true;
+        }
+        try {
+            java.nio.file.Files.createFile(Path.of(crashClaim));
+            return true;
+        } catch (java.nio.file.FileAlreadyExistsException e) {
+            log.info("crash point {} reached, but another node claimed it first: disarmed", crashAt);
+            crashAt = null;
+            return false;
+        } catch (IOException e) {
+            log.warn("cannot claim crash point {} at {}; crashing anyway", crashAt, crashClaim, e);
+            return true;
         }
     }
 
