@@ -14,6 +14,7 @@ import com.fasterxml.jackson.annotation.JsonTypeInfo;
     @JsonSubTypes.Type(value = Op.Put.class, name = "put"),
     @JsonSubTypes.Type(value = Op.Get.class, name = "get"),
     @JsonSubTypes.Type(value = Op.Delete.class, name = "delete"),
+    @JsonSubTypes.Type(value = Op.Place.class, name = "place"),
 })
 public sealed interface Op {
 
@@ -44,4 +45,18 @@ public sealed interface Op {
 
     /** Key-value store: remove {@code key}. */
     record Delete(String key) implements Op {}
+
+    /**
+     * Sharding: which group holds which items, as ranges (ends included, compared the way
+     * {@link synod.core.NodeIds#ORDER} reads ids: "2" before "10"). Every group is told the whole
+     * placement, so a group's leader knows where the other items of a transaction live.
+     */
+    record Place(java.util.List<Range> ranges) implements Op {
+        public Place {
+            ranges = java.util.List.copyOf(ranges);
+        }
+    }
+
+    /** Items {@code first..last} (ends included) live in group {@code group} (1-based). */
+    record Range(String first, String last, int group) {}
 }

@@ -18,6 +18,7 @@ import com.fasterxml.jackson.annotation.JsonTypeInfo;
     @JsonSubTypes.Type(value = Result.Ok.class, name = "ok"),
     @JsonSubTypes.Type(value = Result.Value.class, name = "value"),
     @JsonSubTypes.Type(value = Result.NotFound.class, name = "not-found"),
+    @JsonSubTypes.Type(value = Result.Busy.class, name = "busy"),
 })
 public sealed interface Result {
 
@@ -65,4 +66,11 @@ public sealed interface Result {
 
     /** Key-value store: there is no {@code key}. */
     record NotFound(String key) implements Result {}
+
+    /**
+     * An item the request needs is locked by a two-phase commit in progress: nothing changed, and
+     * the request is not recorded as executed, so the client sends the same request again after a
+     * backoff. Never a final answer: a script prints the result of the retry that got through.
+     */
+    record Busy(String reason) implements Result {}
 }

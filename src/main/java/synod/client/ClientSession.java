@@ -23,8 +23,14 @@ import synod.runtime.Transport;
  */
 public final class ClientSession {
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(ClientSession.class);
-    /** {@code timing}: when it was last sent, and how long to wait before sending it again. */
+    /**
+     * {@code timing}: when it was last sent, how long to wait before sending it again, and how many
+     * times it met a busy item (a 2PC lock) so far.
+     */
     private record Pending(Request request, int group, CompletableFuture<Result> result, long[] timing) {}
+
+    /** The longest wait before retrying a request that met a locked item. */
+    private static final long BUSY_BACKOFF_MAX_MILLIS = 200;
 
     /** The nodes of a group, by 1-based group number. */
     public interface Groups {
@@ -37,6 +43,8 @@ public final class ClientSession {
     private final long retryMillis;
     private final Map<String, Pending> pending = new ConcurrentHashMap<>();
     private final Map<Integer, String> leaderHint = new ConcurrentHashMap<>();
+    /** Jitters busy retries, so two clients that collided on a lock do not collide again; loop thread only. */
+    private final java.util.Random jitter = new java.util.Random(535);
     private volatile Consumer<PaxosMsg.Notice> notices = n -> { };
 
     /** Starts the retry timer; call on (or before starting) the loop. */
@@ -56,7 +64,7 @@ public final class ClientSession {
     /** Submits {@code op} as request {@code seq} of {@code client} to group {@code g}; any thread. */
     public CompletableFuture<Result> submit(String client, long seq, Op op, int g) {
         Request r = new Request(client, seq, op);
-        Pending p = new Pending(r, g, new CompletableFuture<>(), new long[] {EventLoop.nowMillis(), retryMillis});
+        Pending p = new Pending(r, g, new CompletableFuture<>(), new long[] {EventLoop.nowMillis(), retryMillis, 0});
         pending.put(client, p);
         loop.execute(() -> {
             String to = leaderHint.getOrDefault(g, groups.group(g).get(0));
@@ -95,6 +103,28 @@ public final class ClientSession {
         loop.schedule(Math.max(1, retryMillis / 3), this::retry);
     }
 
+    /**
+     * The request met an item locked by a transaction in progress and changed nothing: send it
+     * again, same number, after a jittered exponential backoff (no-wait locking: a conflict never
+     * waits on a lock, so two transactions can never wait for each other).
+     */
+    private void retryBusy(Pending p, Result.Busy b) {
+        long n = ++p.timing()[2];
+        long cap = Math.min(BUSY_BACKOFF_MAX_MILLIS, 2L << Math.min(n, 20));
+        long delay = 1 + jitter.nextInt((int) cap);
+        p.timing()[0] = EventLoop.nowMillis() + delay; // the unanswered-request timer starts from the resend
+        LOG.debug("{}'s request {} is busy ({}), retry {} in {} ms", p.request().client(), p.request().seq(),
+                b.reason(), n, delay);
+        loop.schedule(delay, () -> {
+            if (!p.result().isDone()) {
+                String to = leaderHint.getOrDefault(p.group(), groups.group(p.group()).get(0));
+                if (!transport.send(to, new PaxosMsg.ClientRequest(p.request()))) {
+                    broadcast(p);
+                }
+            }
+        });
+    }
+
     /** Takes a reply or notice off the wire; returns false for anything else. Loop thread. */
     public boolean onMessage(PaxosMsg m) {
         if (m instanceof PaxosMsg.ClientReply r) {
@@ -102,6 +132,10 @@ public final class ClientSession {
             if (p != null && p.request().seq() == r.seq()) {
                 if (r.leader() != null) {
                     leaderHint.put(p.group(), r.leader());
+                }
+                if (r.result() instanceof Result.Busy b) {
+                    retryBusy(p, b);
+                    return true;
                 }
                 pending.remove(r.client(), p);
                 p.result().complete(r.result());

@@ -97,7 +97,9 @@ public final class Replica {
                 continue; // a retry decided again: executed once already
             }
             StateMachine.Applied a = machine.apply(r.client(), r.op());
-            clients.put(r.client(), new Executed(r.seq(), a.result()));
+            if (!(a.result() instanceof Result.Busy)) {
+                clients.put(r.client(), new Executed(r.seq(), a.result())); // busy: it changed nothing, and may run again
+            }
             String to = attached.get(r.client());
             if (to != null) {
                 out.send(to, new PaxosMsg.ClientReply(r.client(), r.seq(), a.result(), leader));
