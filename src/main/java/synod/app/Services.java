@@ -14,6 +14,7 @@ public final class Services implements StateMachine {
     private final LockTable locks = new LockTable();
     private final BankLedger bank = new BankLedger();
     private final KvStore kv = new KvStore();
+    private final Placement placement = new Placement();
 
     public LockTable locks() {
         return locks;
@@ -27,6 +28,10 @@ public final class Services implements StateMachine {
         return kv;
     }
 
+    public Placement placement() {
+        return placement;
+    }
+
     @Override
     public Applied apply(String client, Op op) {
         if (op instanceof Op.Lock || op instanceof Op.Unlock) {
@@ -34,6 +39,9 @@ public final class Services implements StateMachine {
         }
         if (op instanceof Op.Put || op instanceof Op.Get || op instanceof Op.Delete) {
             return new Applied(kv.apply(op), List.of());
+        }
+        if (op instanceof Op.Place p) {
+            return new Applied(placement.apply(p), List.of());
         }
         return new Applied(bank.apply(op), List.of());
     }
@@ -44,6 +52,7 @@ public final class Services implements StateMachine {
         n.set("locks", locks.snapshot());
         n.set("bank", bank.snapshot());
         n.set("kv", kv.snapshot());
+        n.set("placement", placement.snapshot());
         return n;
     }
 
@@ -52,5 +61,6 @@ public final class Services implements StateMachine {
         locks.restore(snapshot.get("locks"));
         bank.restore(snapshot.get("bank"));
         kv.restore(snapshot.get("kv")); // absent in checkpoints written before the store existed
+        placement.restore(snapshot.get("placement")); // absent before sharding
     }
 }
