@@ -58,6 +58,11 @@ public final class BankLedger {
         return String.join(", ", parts);
     }
 
+    /** Sets an existing account's balance: a two-phase commit's tentative write or its undo. */
+    void put(String account, long balance) {
+        accounts.put(account, balance);
+    }
+
     /** The balance of {@code account}, or null. */
     public Long balance(String account) {
         return accounts.get(account);

@@ -15,6 +15,7 @@ import com.fasterxml.jackson.annotation.JsonTypeInfo;
     @JsonSubTypes.Type(value = Op.Get.class, name = "get"),
     @JsonSubTypes.Type(value = Op.Delete.class, name = "delete"),
     @JsonSubTypes.Type(value = Op.Place.class, name = "place"),
+    @JsonSubTypes.Type(value = Op.Txn.class, name = "2pc"),
 })
 public sealed interface Op {
 
@@ -56,6 +57,12 @@ public sealed interface Op {
             ranges = java.util.List.copyOf(ranges);
         }
     }
+
+    /**
+     * A two-phase-commit step the group's leader proposes itself (never a client's request): it is
+     * idempotent, so it stays out of the exactly-once table.
+     */
+    record Txn(synod.txn.TxnEntry entry) implements Op {}
 
     /** Items {@code first..last} (ends included) live in group {@code group} (1-based). */
     record Range(String first, String last, int group) {}

@@ -4,17 +4,38 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.List;
+import java.util.Map;
+import synod.txn.Outcome;
+import synod.txn.TxnOp;
+import synod.txn.TxnStore;
+import synod.txn.TxnTable;
 
 /**
  * What a Multi-Paxos node replicates: the lock service, the bank and the key-value store side by
- * side, one log for all three.
- * Each op goes to the service it names; a checkpoint holds both.
+ * side, one log for all, plus, on a sharded cluster, where every item lives and the group's
+ * two-phase-commit table. A transfer whose receiver lives in another group begins a transaction
+ * that this group coordinates; its client's answer is deferred until the decision is executed.
+ * Each op goes to the service it names; a checkpoint holds them all.
  */
 public final class Services implements StateMachine {
     private final LockTable locks = new LockTable();
     private final BankLedger bank = new BankLedger();
     private final KvStore kv = new KvStore();
     private final Placement placement = new Placement();
+    private final int group;
+    private final TxnTable txns;
+    private final TxnStore store = new BankStore();
+
+    /** One group holding everything (or group 1 of a cluster that is told its placement later). */
+    public Services() {
+        this(1);
+    }
+
+    /** The services of group {@code group} (1-based) of a sharded cluster. */
+    public Services(int group) {
+        this.group = group;
+        this.txns = new TxnTable(group);
+    }
 
     public LockTable locks() {
         return locks;
@@ -32,18 +53,124 @@ public final class Services implements StateMachine {
         return placement;
     }
 
+    public TxnTable txns() {
+        return txns;
+    }
+
     @Override
     public Applied apply(String client, Op op) {
+        return apply(client, 0, op);
+    }
+
+    @Override
+    public Applied apply(String client, long seq, Op op) {
         if (op instanceof Op.Lock || op instanceof Op.Unlock) {
-            return locks.apply(client, op);
+            return locks.apply(client, op); // grants to waiters are notices for other clients
         }
+        Result r = applyOne(client, seq, op);
+        List<Completion> done = txns.takeCompletions().stream()
+                .map(c -> new Completion(c.client(), c.seq(), result(c.outcome()))).toList();
+        return new Applied(r, List.of(), done, txns.takeTouched());
+    }
+
+    private Result applyOne(String client, long seq, Op op) {
         if (op instanceof Op.Put || op instanceof Op.Get || op instanceof Op.Delete) {
-            return new Applied(kv.apply(op), List.of());
+            return kv.apply(op);
         }
         if (op instanceof Op.Place p) {
-            return new Applied(placement.apply(p), List.of());
+            return placement.apply(p);
         }
-        return new Applied(bank.apply(op), List.of());
+        if (op instanceof Op.Txn t) {
+            txns.apply(t.entry(), store);
+            return new Result.Ok();
+        }
+        if (op instanceof Op.Transfer t) {
+            return transfer(client, seq, t);
+        }
+        if (op instanceof Op.Balance b) {
+            String holder = txns.lockHolder(b.account());
+            if (holder != null) {
+                return new Result.Busy(b.account() + " is locked by transaction " + holder);
+            }
+        }
+        return bank.apply(op);
+    }
+
+    /**
+     * Within this group: one step, unless a transaction in progress holds either account. Across
+     * groups: this group coordinates, preparing the debit here and asking the receiver's group.
+     */
+    private Result transfer(String client, long seq, Op.Transfer t) {
+        if (placement.sharded()) {
+            int from = placement.groupOf(t.from());
+            int to = placement.groupOf(t.to());
+            if (from != group) {
+                return new Result.Aborted("no account " + t.from() + " in group " + group
+                        + (from == 0 ? "" : " (it is in group " + from + ")"));
+            }
+            if (to == 0) {
+                return new Result.Aborted("no account " + t.to());
+            }
+            if (to != group) {
+                if (t.amount() < 0) {
+                    return new Result.Aborted("negative amount " + t.amount());
+                }
+                Outcome o = txns.begin(client, seq, List.of(new TxnOp.Debit(t.from(), t.amount())),
+                        Map.of(to, List.of(new TxnOp.Credit(t.to(), t.amount()))), store);
+                return result(o);
+            }
+        }
+        for (String item : List.of(t.from(), t.to())) {
+            String holder = txns.lockHolder(item);
+            if (holder != null) {
+                return new Result.Busy(item + " is locked by transaction " + holder);
+            }
+        }
+        return bank.apply(t);
+    }
+
+    /** A transaction's outcome as its client hears it; null while it is still running. */
+    private static Result result(Outcome o) {
+        return switch (o.kind()) {
+            case PENDING -> null;
+            case COMMITTED -> new Result.Committed();
+            case INSUFFICIENT -> new Result.Insufficient();
+            case BUSY -> new Result.Busy(o.reason());
+            case ABORTED -> new Result.Aborted(o.reason());
+        };
+    }
+
+    /** The bank's accounts as two-phase commit writes them. */
+    private final class BankStore implements TxnStore {
+        @Override
+        public Refusal refusal(TxnOp op) {
+            Long have = bank.balance(op.item());
+            if (have == null) {
+                return new Refusal("no account " + op.item(), false);
+            }
+            if (op instanceof TxnOp.Debit d && have < d.amount()) {
+                return new Refusal("insufficient balance", true);
+            }
+            return null;
+        }
+
+        @Override
+        public Image apply(TxnOp op) {
+            long have = bank.balance(op.item());
+            long delta = op instanceof TxnOp.Debit d ? -d.amount() : ((TxnOp.Credit) op).amount();
+            bank.put(op.item(), have + delta);
+            return new Image(op.item(), have);
+        }
+
+        @Override
+        public void restore(Image image) {
+            bank.put(image.item(), image.balance());
+        }
+
+        @Override
+        public void committed(String item) {
+            // PrintDB's "modified since the flush" is the bank's to keep; nothing more to do here yet
+        }
     }
 
     @Override
@@ -53,6 +180,7 @@ public final class Services implements StateMachine {
         n.set("bank", bank.snapshot());
         n.set("kv", kv.snapshot());
         n.set("placement", placement.snapshot());
+        n.set("txns", txns.snapshot());
         return n;
     }
 
@@ -62,5 +190,6 @@ public final class Services implements StateMachine {
         bank.restore(snapshot.get("bank"));
         kv.restore(snapshot.get("kv")); // absent in checkpoints written before the store existed
         placement.restore(snapshot.get("placement")); // absent before sharding
+        txns.restore(snapshot.get("txns"));
     }
 }

@@ -145,7 +145,8 @@ public final class PaxosCluster implements Transport.Listener, AutoCloseable {
         hellos.put(id, new CompletableFuture<>());
         List<String> cmd = ProcessCluster.nodeJvm(cfg.nodeHeap(), "synod.runtime.PaxosMain", true);
         cmd.addAll(List.of("--id", id,
-                "--group", String.join(",", group(groupOf(id))), "--master", cfg.host() + ":" + cfg.masterPort(),
+                "--group", String.join(",", group(groupOf(id))), "--layout", groups + "x" + replicas,
+                "--master", cfg.host() + ":" + cfg.masterPort(),
                 "--logs", logs.toString(), "--seed", String.valueOf(seed)));
         if (configFile != null) {
             cmd.addAll(List.of("--config", configFile.toAbsolutePath().toString()));

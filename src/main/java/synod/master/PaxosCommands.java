@@ -9,7 +9,9 @@ import synod.master.ScriptParser.ScriptError;
 final class PaxosCommands {
     /** The SPEC's crash points (seed 000's demos). */
     static final Set<String> CRASH_POINTS = Set.of("after-send-prepare", "after-send-accept", "after-receive-prepare",
-            "after-receive-accept", "after-persist-promise", "after-persist-accept", "before-send-commit");
+            "after-receive-accept", "after-persist-promise", "after-persist-accept", "before-send-commit",
+            // two-phase commit over the groups (SPEC section 4)
+            "2pc-after-send-prepare", "2pc-after-send-prepared", "2pc-before-send-commit", "2pc-before-send-ack");
 
     private PaxosCommands() {}
 

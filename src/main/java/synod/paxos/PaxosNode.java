@@ -8,6 +8,9 @@ import synod.app.StateMachine;
 import synod.core.BadMessage;
 import synod.core.Message;
 import synod.core.Output;
+import synod.txn.TxnAgent;
+import synod.txn.TxnMsg;
+import synod.txn.TxnTable;
 
 /**
  * One Multi-Paxos node as a pure core: acceptor, replica and leader together, stepped by messages
@@ -30,12 +33,35 @@ public final class PaxosNode implements Leader.Net {
     private final List<Request> parked = new ArrayList<>();
     /** The earliest tick at which a heartbeat may make this node ask the leader to catch it up again. */
     private long nextCatchUp = 0;
+    /** Two-phase commit with the other groups of a sharded cluster; null in a cluster of one group. */
+    private TxnAgent txn;
+    /** Every node of the cluster, this group's and the others': who may send 2PC messages. */
+    private java.util.Set<String> cluster = java.util.Set.of();
 
     public PaxosNode(PaxosConfig cfg, String me, StateMachine machine, Random random) {
         this.cfg = cfg;
         this.me = me;
         this.replica = new Replica(machine);
         this.leader = new Leader(cfg, me, random, acceptor, replica, this);
+    }
+
+    /**
+     * Makes this node one group of a sharded cluster: {@code groups} lists every group's members
+     * (group 1 first) and {@code table} is this group's transaction table, inside its state machine.
+     */
+    public void enableTxn(List<List<String>> groups, int group, TxnTable table, TxnAgent.Timing timing) {
+        cluster = new java.util.TreeSet<>(groups.stream().flatMap(List::stream).toList());
+        txn = new TxnAgent(groups, group, table, timing, new TxnAgent.Net() {
+            @Override
+            public void send(String to, Message m, Output out) {
+                out.send(to, m);
+            }
+
+            @Override
+            public void propose(String name, synod.txn.TxnEntry e, Output out) {
+                leader.submit(new Request(name, 0, new synod.app.Op.Txn(e)));
+            }
+        });
     }
 
     /** Replays the node's durable log (oldest first) before the first step. */
@@ -55,6 +81,9 @@ public final class PaxosNode implements Leader.Net {
     public Output tick() {
         Output out = new Output();
         leader.tick(out);
+        if (txn != null) {
+            txn.tick(isLeader(), out);
+        }
         leader.proposeQueued(out);
         drainLocal(out);
         return out;
@@ -74,13 +103,25 @@ public final class PaxosNode implements Leader.Net {
 
     /** One message from a peer node or a client. */
     public Output step(String from, Message message) {
-        if (!(message instanceof PaxosMsg m)) {
-            throw new BadMessage("not a Paxos message: " + message);
-        }
         Output out = new Output();
+        if (message instanceof TxnMsg t && txn != null && cluster.contains(from)) {
+            txn.onMessage(from, t, isLeader(), out);
+            return out;
+        }
+        if (!(message instanceof PaxosMsg m)) {
+            throw new BadMessage("not a message for this node: " + message + " from " + from);
+        }
         dispatch(from, m, out);
         drainLocal(out);
         return out;
+    }
+
+    /** Executed entries changed these transactions: the leader sends what they call for. */
+    private void touched(Output out) {
+        List<String> t = replica.takeTouched();
+        if (txn != null && !t.isEmpty()) {
+            txn.onTouched(t, isLeader(), out);
+        }
     }
 
     private void drainLocal(Output out) {
@@ -233,6 +274,7 @@ public final class PaxosNode implements Leader.Net {
             decide(pv.slot(), pv.value(), out);
         }
         leader.dropDecided(out);
+        touched(out);
     }
 
     private void decide(long slot, Value value, Output out) {
@@ -242,6 +284,7 @@ public final class PaxosNode implements Leader.Net {
         if (c != null) {
             checkpointed(c, out);
         }
+        touched(out);
     }
 
     private void checkpointed(Durable.Checkpoint c, Output out) {

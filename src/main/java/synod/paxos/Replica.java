@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import synod.app.Op;
 import synod.app.Result;
 import synod.app.StateMachine;
 import synod.core.Check;
@@ -32,6 +33,7 @@ public final class Replica {
     private final TreeMap<String, Executed> clients = new TreeMap<>();
     /** Clients that asked this node directly, and the address that reaches them. */
     private final TreeMap<String, String> attached = new TreeMap<>();
+    private final List<String> touched = new ArrayList<>();
     private long slotOut = 0;
     private long checkpointSlot = 0;
     private JsonNode checkpoint = null;
@@ -92,25 +94,61 @@ public final class Replica {
 
     private void apply(Value value, String leader, Output out) {
         for (Request r : value.requests()) {
+            if (r.op() instanceof Op.Txn) {
+                collect(machine.apply(r.client(), r.seq(), r.op()), leader, out); // idempotent: no exactly-once entry
+                continue;
+            }
             Executed last = clients.get(r.client());
             if (last != null && last.seq() >= r.seq()) {
                 continue; // a retry decided again: executed once already
             }
-            StateMachine.Applied a = machine.apply(r.client(), r.op());
-            if (!(a.result() instanceof Result.Busy)) {
-                clients.put(r.client(), new Executed(r.seq(), a.result())); // busy: it changed nothing, and may run again
+            StateMachine.Applied a = machine.apply(r.client(), r.seq(), r.op());
+            if (a.result() != null) {
+                answer(r.client(), r.seq(), a.result(), leader, out);
             }
-            String to = attached.get(r.client());
-            if (to != null) {
-                out.send(to, new PaxosMsg.ClientReply(r.client(), r.seq(), a.result(), leader));
+            collect(a, leader, out);
+        }
+    }
+
+    /**
+     * Records and sends an answer. A deferred request (a transaction across groups) is recorded only
+     * when its answer comes; a busy one never is: it changed nothing, and its retry must run again.
+     */
+    private void answer(String client, long seq, Result result, String leader, Output out) {
+        if (!(result instanceof Result.Busy)) {
+            Executed last = clients.get(client);
+            if (last != null && last.seq() >= seq) {
+                return;
             }
-            for (StateMachine.Notice n : a.notices()) {
-                String addr = attached.get(n.client());
-                if (addr != null) {
-                    out.send(addr, new PaxosMsg.Notice(n.client(), n.result()));
-                }
+            clients.put(client, new Executed(seq, result));
+        }
+        String to = attached.get(client);
+        if (to != null) {
+            out.send(to, new PaxosMsg.ClientReply(client, seq, result, leader));
+        }
+    }
+
+    private void collect(StateMachine.Applied a, String leader, Output out) {
+        for (StateMachine.Notice n : a.notices()) {
+            String addr = attached.get(n.client());
+            if (addr != null) {
+                out.send(addr, new PaxosMsg.Notice(n.client(), n.result()));
             }
         }
+        for (StateMachine.Completion c : a.completions()) {
+            answer(c.client(), c.seq(), c.result(), leader, out);
+        }
+        touched.addAll(a.touched());
+    }
+
+    /** Transactions whose two-phase-commit record executed entries changed since the last call. */
+    public List<String> takeTouched() {
+        if (touched.isEmpty()) {
+            return List.of();
+        }
+        List<String> t = List.copyOf(touched);
+        touched.clear();
+        return t;
     }
 
     /**

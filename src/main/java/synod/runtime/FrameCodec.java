@@ -43,6 +43,7 @@ public final class FrameCodec {
         register(Control.class);
         register(BankMsg.class);
         register(PaxosMsg.class);
+        register(synod.txn.TxnMsg.class);
     }
 
     public int frameBytesMax() {

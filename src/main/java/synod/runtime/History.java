@@ -13,18 +13,18 @@ import synod.paxos.PValue;
  * 20,000 carried requests are held, so a small heap is never filled by it.
  */
 final class History {
-    private record Entry(String direction, String peer, PaxosMsg message, int weight) {}
+    private record Entry(String direction, String peer, synod.core.Message message, int weight) {}
 
     private static final int MESSAGES_MAX = 2_000;
     private static final int WEIGHT_MAX = 20_000;
     private final ArrayDeque<Entry> entries = new ArrayDeque<>();
     private long weight = 0;
 
-    void sent(String to, PaxosMsg m) {
+    void sent(String to, synod.core.Message m) {
         add(new Entry("send", to, m, weight(m)));
     }
 
-    void received(String from, PaxosMsg m) {
+    void received(String from, synod.core.Message m) {
         add(new Entry("recv", from, m, weight(m)));
     }
 
@@ -46,7 +46,7 @@ final class History {
     }
 
     /** Roughly how much memory a message holds: one, plus the requests it carries. */
-    private static int weight(PaxosMsg m) {
+    private static int weight(synod.core.Message m) {
         if (m instanceof PaxosMsg.Accept a) {
             return 1 + requests(a.entries());
         }

@@ -100,14 +100,14 @@ public final class PaxosHost implements Transport.Listener {
     public void onMessage(String from, Message m) {
         if (m instanceof Control c) {
             onControl(from, c);
-        } else if (m instanceof PaxosMsg pm) {
+        } else if (m instanceof PaxosMsg || m instanceof synod.txn.TxnMsg) {
             if (cutOff(from) || lost()) {
                 return;
             }
-            if (!(pm instanceof PaxosMsg.Heartbeat)) {
-                history.received(from, pm); // heartbeats every 50 ms would drown PrintLog
+            if (!(m instanceof PaxosMsg.Heartbeat)) {
+                history.received(from, m); // heartbeats every 50 ms would drown PrintLog
             }
-            round.add(node.step(from, pm));
+            round.add(node.step(from, m));
         } else {
             throw new synod.core.BadMessage("a Paxos node does not take " + m);
         }
@@ -218,7 +218,7 @@ public final class PaxosHost implements Transport.Listener {
         for (Envelope e : sends) {
             if (!cutOff(e.to()) && !(isNode(e.to()) && lost())) {
                 if (!(e.message() instanceof PaxosMsg.Heartbeat)) {
-                    history.sent(e.to(), (PaxosMsg) e.message());
+                    history.sent(e.to(), e.message());
                 }
                 transport.send(e.to(), e.message());
             }
@@ -229,8 +229,9 @@ public final class PaxosHost implements Transport.Listener {
         return id.startsWith("n") && ClusterConfig.number(id) > 0;
     }
 
+    /** {@code kind}: when in a round the point's crash happens ("before-send-", ...); 2PC points share them. */
     private void crashIf(List<Output> outs, String kind) {
-        if (crashAt == null || !crashAt.startsWith(kind)) {
+        if (crashAt == null || !(crashAt.startsWith(kind) || crashAt.startsWith("2pc-" + kind))) {
             return;
         }
         for (Output o : outs) {

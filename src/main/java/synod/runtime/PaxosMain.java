@@ -32,6 +32,7 @@ public final class PaxosMain {
                 .addOption(Option.builder().longOpt("config").hasArg().desc("cluster config (default config/cluster.json)").build())
                 .addOption(Option.builder().longOpt("logs").hasArg().desc("log directory (default logs)").build())
                 .addOption(Option.builder().longOpt("group").hasArg().desc("members, e.g. n1,n2,n3 (default: remembered, else n1..n5)").build())
+                .addOption(Option.builder().longOpt("layout").hasArg().desc("GxR: G groups of R nodes, n1..nR first (default: remembered, else one group)").build())
                 .addOption(Option.builder().longOpt("master").hasArg().desc("host:port of the master that spawned me; I exit when it goes").build())
                 .addOption(Option.builder().longOpt("seed").hasArg().desc("seed of this node's random choices").build());
         try {
@@ -61,7 +62,13 @@ public final class PaxosMain {
             log.warn("cut a torn last line off paxos.log: {}", disk.tornTail());
         }
         long seed = Long.parseLong(cl.getOptionValue("seed", "380")) * 31 + k;
-        PaxosNode node = new PaxosNode(PaxosConfig.of(group), id, new Services(), new Random(seed));
+        List<List<String>> layout = layout(cl, dir, group);
+        int myGroup = layout.indexOf(group) + 1;
+        Services services = new Services(myGroup);
+        PaxosNode node = new PaxosNode(PaxosConfig.of(group), id, services, new Random(seed));
+        if (layout.size() > 1) {
+            node.enableTxn(layout, myGroup, services.txns(), synod.txn.TxnAgent.Timing.DEFAULT);
+        }
         node.recover(PaxosHost.decode(disk.recovered()));
         log.info("node {} of {} recovered {} records; pid {}", id, group, disk.recovered().size(),
                 ProcessHandle.current().pid());
@@ -71,8 +78,8 @@ public final class PaxosMain {
                 cfg.transportSettings(), cl.hasOption("master"));
         List<InetSocketAddress> peers = new ArrayList<>();
         List<String> peerIds = new ArrayList<>();
-        for (String p : group) {
-            if (!p.equals(id)) {
+        for (String p : layout.stream().flatMap(List::stream).toList()) {
+            if (!p.equals(id)) { // every node of the cluster: 2PC speaks to the other groups' leaders
                 peerIds.add(p);
                 peers.add(new InetSocketAddress(cfg.host(), cfg.port(p)));
             }
@@ -117,6 +124,40 @@ public final class PaxosMain {
             throw new IllegalArgumentException(id + " is not in its group " + group);
         }
         return group;
+    }
+
+    /**
+     * Every group's members, group 1 first: {@code --layout GxR} (remembered in logs/nN/layout), or
+     * the node's own group alone. The node's group must be one of them.
+     */
+    private static List<List<String>> layout(CommandLine cl, Path dir, List<String> group) throws IOException {
+        Path file = dir.resolve("layout");
+        String spec = cl.getOptionValue("layout");
+        if (spec != null) {
+            Files.writeString(file, spec + "\n");
+        } else if (Files.exists(file)) {
+            spec = Files.readString(file).strip();
+        } else {
+            return List.of(group);
+        }
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("(\\d{1,2})x(\\d{1,2})").matcher(spec);
+        if (!m.matches()) {
+            throw new IllegalArgumentException("a layout is GxR (3x3, say), got '" + spec + "'");
+        }
+        int g = Integer.parseInt(m.group(1));
+        int r = Integer.parseInt(m.group(2));
+        List<List<String>> groups = new ArrayList<>();
+        for (int i = 0; i < g; i++) {
+            List<String> members = new ArrayList<>();
+            for (int j = 1; j <= r; j++) {
+                members.add("n" + (i * r + j));
+            }
+            groups.add(List.copyOf(members));
+        }
+        if (!groups.contains(group)) {
+            throw new IllegalArgumentException("group " + group + " is not a group of layout " + spec);
+        }
+        return groups;
     }
 
     private static InetSocketAddress address(String hostPort) {

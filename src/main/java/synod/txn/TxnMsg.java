@@ -1,0 +1,31 @@
+package synod.txn;
+
+import java.util.List;
+import synod.core.Message;
+
+/**
+ * Two-phase commit between the leaders of groups (the Spanner shape: each participant is a Paxos
+ * group). Every message is idempotent and resent until answered, so loss, duplication and a new
+ * leader on either side are all safe. {@code group} is always the sender's group.
+ */
+public sealed interface TxnMsg extends Message {
+
+    /** Coordinator to participant: prepare {@code writes} and vote. */
+    record Prepare(String txid, int group, List<TxnOp> writes, long watermark) implements TxnMsg {
+        public Prepare {
+            writes = List.copyOf(writes);
+        }
+    }
+
+    /** Participant to coordinator: PREPARED ({@code yes}) or ABORT, with why. */
+    record Vote(String txid, int group, boolean yes, Outcome refusal) implements TxnMsg {}
+
+    /** Coordinator to participant: COMMIT or ABORT, resent until acknowledged. */
+    record Decision(String txid, int group, boolean commit, long watermark) implements TxnMsg {}
+
+    /** Participant to coordinator: the decision is applied in my group. */
+    record Ack(String txid, int group) implements TxnMsg {}
+
+    /** A prepared participant that heard nothing for long: what did you decide? */
+    record Inquire(String txid, int group) implements TxnMsg {}
+}

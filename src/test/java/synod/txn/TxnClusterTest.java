@@ -1,0 +1,152 @@
+package synod.txn;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNull;
+
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.TreeMap;
+import org.junit.jupiter.api.Test;
+import synod.app.Op;
+import synod.app.Result;
+import synod.app.Services;
+import synod.core.Envelope;
+import synod.core.Message;
+import synod.core.Output;
+import synod.paxos.PaxosConfig;
+import synod.paxos.PaxosMsg;
+import synod.paxos.PaxosNode;
+import synod.paxos.Request;
+
+/**
+ * Two groups of three real Paxos cores with their 2PC agents on a perfect network (every message
+ * delivered in order, nothing lost): the plain paths of a transfer across groups, step by step.
+ * The seeded simulation covers faults; this pins the outcomes.
+ */
+class TxnClusterTest {
+    private final List<List<String>> layout = List.of(List.of("n1", "n2", "n3"), List.of("n4", "n5", "n6"));
+    private final TreeMap<String, PaxosNode> nodes = new TreeMap<>();
+    private final TreeMap<String, Services> services = new TreeMap<>();
+    private final ArrayDeque<Envelope> wire = new ArrayDeque<>();
+    private final ArrayDeque<String> wireFrom = new ArrayDeque<>();
+    private final TreeMap<String, List<Result>> answers = new TreeMap<>();
+    private long seq = 0;
+
+    TxnClusterTest() {
+        for (int g = 1; g <= 2; g++) {
+            for (String id : layout.get(g - 1)) {
+                Services s = new Services(g);
+                PaxosNode n = new PaxosNode(PaxosConfig.of(layout.get(g - 1)), id, s, new Random(id.hashCode()));
+                n.enableTxn(layout, g, s.txns(), TxnAgent.Timing.DEFAULT);
+                nodes.put(id, n);
+                services.put(id, s);
+            }
+        }
+        run(200); // leaders elected
+        List<Op.Range> ranges = List.of(new Op.Range("1", "3000", 1), new Op.Range("3001", "6000", 2));
+        for (int g = 1; g <= 2; g++) {
+            request("opener", g, new Op.Open(g == 1 ? List.of("1", "2") : List.of("3001", "3002"), 10));
+            request("placer", g, new Op.Place(ranges));
+        }
+        run(100);
+    }
+
+    /** Sends the request to every node of the group, as a client that knows no leader does. */
+    private void request(String client, int g, Op op) {
+        Request r = new Request(client, ++seq, op);
+        for (String id : layout.get(g - 1)) {
+            deliver(client, id, new PaxosMsg.ClientRequest(r));
+        }
+    }
+
+    private void deliver(String from, String to, Message m) {
+        PaxosNode n = nodes.get(to);
+        if (n != null) {
+            route(to, n.step(from, m));
+        }
+    }
+
+    private void route(String from, Output out) {
+        List<Envelope> all = new ArrayList<>(out.earlySends());
+        all.addAll(out.sends());
+        for (Envelope e : all) {
+            wire.add(e);
+            wireFrom.add(from);
+        }
+    }
+
+    private void run(int ticks) {
+        for (int t = 0; t < ticks; t++) {
+            for (var e : nodes.entrySet()) {
+                route(e.getKey(), e.getValue().tick());
+            }
+            while (!wire.isEmpty()) {
+                Envelope e = wire.poll();
+                String from = wireFrom.poll();
+                if (nodes.containsKey(e.to())) {
+                    PaxosNode n = nodes.get(e.to());
+                    route(e.to(), n.step(from, e.message()));
+                    route(e.to(), n.endOfRound());
+                } else if (e.message() instanceof PaxosMsg.ClientReply r) {
+                    answers.computeIfAbsent(r.client(), k -> new ArrayList<>()).add(r.result());
+                }
+            }
+        }
+    }
+
+    private long balance(String node, String item) {
+        return services.get(node).bank().balance(item);
+    }
+
+    @Test
+    void aTransferAcrossGroupsCommitsOnBothSidesAndReleasesItsLocks() {
+        request("1", 1, new Op.Transfer("1", "3001", 4));
+        run(100);
+        assertInstanceOf(Result.Committed.class, answers.get("1").get(0));
+        for (String id : layout.get(0)) {
+            assertEquals(6, balance(id, "1"), id);
+            assertNull(services.get(id).txns().lockHolder("1"));
+            assertEquals(0, services.get(id).txns().coords().size(), id + ": acknowledged, so forgotten");
+        }
+        for (String id : layout.get(1)) {
+            assertEquals(14, balance(id, "3001"), id);
+            assertNull(services.get(id).txns().lockHolder("3001"));
+        }
+    }
+
+    @Test
+    void aTransferTheSenderCannotAffordFailsWithoutTwoPhaseCommit() {
+        request("2", 1, new Op.Transfer("2", "3002", 11));
+        run(50);
+        assertInstanceOf(Result.Insufficient.class, answers.get("2").get(0));
+        assertEquals(10, balance("n5", "3002"));
+    }
+
+    @Test
+    void aTransferToAnItemNobodyHoldsIsRefusedByTheParticipantAndUndone() {
+        request("1", 1, new Op.Transfer("1", "4000", 3)); // in group 2's range, but never opened
+        run(100);
+        Result r = answers.get("1").get(0);
+        assertInstanceOf(Result.Aborted.class, r);
+        assertEquals("no account 4000", ((Result.Aborted) r).reason());
+        for (String id : layout.get(0)) {
+            assertEquals(10, balance(id, "1"), id + ": the debit is undone");
+            assertNull(services.get(id).txns().lockHolder("1"));
+        }
+    }
+
+    @Test
+    void aParticipantGroupWithoutLeaderMakesTheCoordinatorTimeOut() {
+        layout.get(1).forEach(nodes::remove); // group 2 is gone
+        request("1", 1, new Op.Transfer("1", "3001", 3));
+        run(400);
+        Result r = answers.get("1").get(0);
+        assertInstanceOf(Result.Aborted.class, r);
+        assertEquals("2PC timeout: group 2 did not vote", ((Result.Aborted) r).reason());
+        assertEquals(10, balance("n2", "1"));
+        assertNull(services.get("n3").txns().lockHolder("1"));
+    }
+}
