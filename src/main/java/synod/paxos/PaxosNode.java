@@ -35,8 +35,9 @@ public final class PaxosNode implements Leader.Net {
     private long nextCatchUp = 0;
     /** Two-phase commit with the other groups of a sharded cluster; null in a cluster of one group. */
     private TxnAgent txn;
-    /** Every node of the cluster, this group's and the others': who may send 2PC messages. */
-    private java.util.Set<String> cluster = java.util.Set.of();
+    /** Every group's members, group 1 first, and this node's group: who may send 2PC messages. */
+    private List<List<String>> groups = List.of();
+    private int group;
 
     public PaxosNode(PaxosConfig cfg, String me, StateMachine machine, Random random) {
         this.cfg = cfg;
@@ -50,7 +51,8 @@ public final class PaxosNode implements Leader.Net {
      * (group 1 first) and {@code table} is this group's transaction table, inside its state machine.
      */
     public void enableTxn(List<List<String>> groups, int group, TxnTable table, TxnAgent.Timing timing) {
-        cluster = new java.util.TreeSet<>(groups.stream().flatMap(List::stream).toList());
+        this.groups = List.copyOf(groups);
+        this.group = group;
         txn = new TxnAgent(groups, group, table, timing, new TxnAgent.Net() {
             @Override
             public void send(String to, Message m, Output out) {
@@ -104,7 +106,11 @@ public final class PaxosNode implements Leader.Net {
     /** One message from a peer node or a client. */
     public Output step(String from, Message message) {
         Output out = new Output();
-        if (message instanceof TxnMsg t && txn != null && cluster.contains(from)) {
+        if (message instanceof TxnMsg t && txn != null) {
+            String problem = synod.txn.TxnCheck.problem(t, from, groups, group);
+            if (problem != null) {
+                throw new BadMessage("refused 2PC message from " + from + ": " + problem);
+            }
             txn.onMessage(from, t, isLeader(), out);
             return out;
         }

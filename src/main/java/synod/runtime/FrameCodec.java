@@ -50,8 +50,19 @@ public final class FrameCodec {
         return frameBytesMax;
     }
 
+    private final java.util.Map<String, Class<?>> names = new java.util.HashMap<>();
+
+    /**
+     * A frame names its record by the simple class name; two records of one name would make every
+     * frame of that name decode as whichever registered last, so that is refused at start.
+     */
     private void register(Class<? extends Message> sealed) {
         for (Class<?> c : sealed.getPermittedSubclasses()) {
+            Class<?> had = names.putIfAbsent(c.getSimpleName(), c);
+            if (had != null) {
+                throw new IllegalStateException("two messages named " + c.getSimpleName() + ": " + had.getName()
+                        + " and " + c.getName());
+            }
             mapper.registerSubtypes(new NamedType(c, c.getSimpleName()));
         }
     }

@@ -97,7 +97,7 @@ public final class TxnAgent {
             return; // its sender resends to every node of this group until the leader answers
         }
         leaderHint.put(groupOf(m), from);
-        if (m instanceof TxnMsg.Prepare p) {
+        if (m instanceof TxnMsg.PrepareTxn p) {
             onPrepare(p, out);
         } else if (m instanceof TxnMsg.Vote v) {
             onVote(v, out);
@@ -117,7 +117,7 @@ public final class TxnAgent {
     }
 
     private static int groupOf(TxnMsg m) {
-        if (m instanceof TxnMsg.Prepare p) {
+        if (m instanceof TxnMsg.PrepareTxn p) {
             return p.group();
         } else if (m instanceof TxnMsg.Vote v) {
             return v.group();
@@ -151,7 +151,7 @@ public final class TxnAgent {
 
     // ---- incoming ----
 
-    private void onPrepare(TxnMsg.Prepare p, Output out) {
+    private void onPrepare(TxnMsg.PrepareTxn p, Output out) {
         if (table.part(p.txid()) != null) {
             act(p.txid(), false, out); // prepared (or refused, or decided) already: answer from the record
         } else {
@@ -242,7 +242,7 @@ public final class TxnAgent {
         TreeMap<Integer, TxnMsg.Vote> mine = votes.getOrDefault(c.txid(), new TreeMap<>());
         for (var e : c.remote().entrySet()) {
             if (!mine.containsKey(e.getKey())) {
-                toGroup(e.getKey(), new TxnMsg.Prepare(c.txid(), group, e.getValue(), table.watermark()), again, out);
+                toGroup(e.getKey(), new TxnMsg.PrepareTxn(c.txid(), group, e.getValue(), table.watermark()), again, out);
             }
         }
         out.point("2pc-after-send-prepare");

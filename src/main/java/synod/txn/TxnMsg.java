@@ -10,9 +10,12 @@ import synod.core.Message;
  */
 public sealed interface TxnMsg extends Message {
 
-    /** Coordinator to participant: prepare {@code writes} and vote. */
-    record Prepare(String txid, int group, List<TxnOp> writes, long watermark) implements TxnMsg {
-        public Prepare {
+    /**
+     * Coordinator to participant: prepare {@code writes} and vote. (Not "Prepare": frames name their
+     * record by its simple name, and Paxos has a Prepare.)
+     */
+    record PrepareTxn(String txid, int group, List<TxnOp> writes, long watermark) implements TxnMsg {
+        public PrepareTxn {
             writes = List.copyOf(writes);
         }
     }

@@ -1,0 +1,132 @@
+package synod.txn;
+
+import java.util.List;
+
+/**
+ * Whether a 2PC message from another node may reach the agent: well formed, and consistent with
+ * who sent it and with this cluster's layout. A message that is not is the sender's fault (or a
+ * stranger's): the connection is closed, and nothing of it reaches the table or an assertion.
+ */
+public final class TxnCheck {
+    /** Bounds no legitimate node reaches: ids and reasons it builds are short, amounts are bank amounts. */
+    static final int TEXT_MAX = 256;
+    static final long AMOUNT_MAX = Long.MAX_VALUE / 4;
+    static final long NUMBER_MAX = 1L << 53;
+    static final int WRITES_MAX = 64;
+
+    private TxnCheck() {}
+
+    /** Why {@code m} from {@code from} is refused by a node of group {@code me}, or null if it is fine. */
+    public static String problem(TxnMsg m, String from, List<List<String>> groups, int me) {
+        if (m == null) {
+            return "no message";
+        }
+        int g = sender(m);
+        if (g < 1 || g > groups.size() || g == me) {
+            return "group " + g + " is not another group of this cluster";
+        }
+        if (!groups.get(g - 1).contains(from)) {
+            return from + " speaks for group " + g + " but is not one of its nodes";
+        }
+        String txid = txid(m);
+        int coord = coordinator(txid);
+        if (coord < 1 || coord > groups.size()) {
+            return "bad transaction id " + printable(txid);
+        }
+        boolean fromCoordinator = m instanceof TxnMsg.PrepareTxn || m instanceof TxnMsg.Decision;
+        if (fromCoordinator ? coord != g : coord != me) {
+            return "transaction " + txid + " is not coordinated by group " + (fromCoordinator ? g : me);
+        }
+        if (m instanceof TxnMsg.PrepareTxn p) {
+            return writes(p.writes(), p.watermark());
+        }
+        if (m instanceof TxnMsg.Decision d) {
+            return d.watermark() < 0 || d.watermark() > NUMBER_MAX ? "bad watermark " + d.watermark() : null;
+        }
+        if (m instanceof TxnMsg.Vote v && !v.yes()) {
+            Outcome r = v.refusal();
+            if (r == null || r.kind() == null || r.kind() == Outcome.Kind.PENDING || r.kind() == Outcome.Kind.COMMITTED
+                    || r.reason() == null || !text(r.reason())) {
+                return "a NO vote without a refusal";
+            }
+        }
+        return null;
+    }
+
+    private static int sender(TxnMsg m) {
+        if (m instanceof TxnMsg.PrepareTxn p) {
+            return p.group();
+        } else if (m instanceof TxnMsg.Vote v) {
+            return v.group();
+        } else if (m instanceof TxnMsg.Decision d) {
+            return d.group();
+        } else if (m instanceof TxnMsg.Ack a) {
+            return a.group();
+        }
+        return ((TxnMsg.Inquire) m).group();
+    }
+
+    private static String txid(TxnMsg m) {
+        if (m instanceof TxnMsg.PrepareTxn p) {
+            return p.txid();
+        } else if (m instanceof TxnMsg.Vote v) {
+            return v.txid();
+        } else if (m instanceof TxnMsg.Decision d) {
+            return d.txid();
+        } else if (m instanceof TxnMsg.Ack a) {
+            return a.txid();
+        }
+        return ((TxnMsg.Inquire) m).txid();
+    }
+
+    /** The coordinator group of {@code txid} if it is "G.N" with sane numbers, else -1. */
+    private static int coordinator(String txid) {
+        if (txid == null || !txid.matches("[1-9][0-9]{0,2}\\.[1-9][0-9]{0,15}")) {
+            return -1;
+        }
+        return TxnTable.number(txid) > NUMBER_MAX ? -1 : TxnTable.coordinatorOf(txid);
+    }
+
+    private static String writes(List<TxnOp> writes, long watermark) {
+        if (watermark < 0 || watermark > NUMBER_MAX) {
+            return "bad watermark " + watermark;
+        }
+        if (writes == null || writes.isEmpty() || writes.size() > WRITES_MAX) {
+            return "a PREPARE needs 1 to " + WRITES_MAX + " writes";
+        }
+        for (TxnOp w : writes) {
+            if (w == null || w.item() == null || !text(w.item())) {
+                return "a write without a proper item";
+            }
+            long amount = w instanceof TxnOp.Debit d ? d.amount() : ((TxnOp.Credit) w).amount();
+            if (amount < 0 || amount > AMOUNT_MAX) {
+                return "bad amount " + amount;
+            }
+        }
+        return null;
+    }
+
+    /** Short, printable, and valid UTF-16 (a lone surrogate could not even be written to the log). */
+    static boolean text(String s) {
+        if (s.isEmpty() || s.length() > TEXT_MAX) {
+            return false;
+        }
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (Character.isISOControl(c)) {
+                return false;
+            }
+            if (Character.isHighSurrogate(c) && (i + 1 == s.length() || !Character.isLowSurrogate(s.charAt(++i)))) {
+                return false;
+            }
+            if (Character.isLowSurrogate(c)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static String printable(String s) {
+        return s == null ? "null" : s.length() > 40 ? s.substring(0, 40) + "..." : s;
+    }
+}
