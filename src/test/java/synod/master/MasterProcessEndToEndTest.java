@@ -35,6 +35,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.slf4j.LoggerFactory;
 import org.slf4j.simple.SimpleServiceProvider;
 import synod.runtime.NodeMain;
+import synod.runtime.PortBlock;
 
 /**
  * End to end (layer 4): MasterMain as a real child JVM reading its script from stdin, spawning real
@@ -73,7 +74,17 @@ class MasterProcessEndToEndTest {
         return String.join(File.pathSeparator, parts);
     }
 
-    /** A master child process; its stdout and stderr are read line by line into queues. */
+    /**
+     * {@code dir/cluster.json}: config/cluster.json on a free block of ports of its own, so that this
+     * run shares no port with another run of the tests or of bin/grade on the same machine.
+     */
+    static Path privateConfig(Path dir) throws IOException {
+        Path file = dir.resolve("cluster.json");
+        PortBlock.write(Path.of("config", "cluster.json"), file);
+        return file;
+    }
+
+    /** A master child process on the ports of {@code config}; stdout and stderr are read line by line into queues. */
     static final class Master {
         final Process process;
         final Path logs;
@@ -83,11 +94,12 @@ class MasterProcessEndToEndTest {
         final List<String> errSeen = new ArrayList<>();
         static final String EOF = "\u0000EOF";
 
-        Master(Path logs) throws IOException {
+        Master(Path logs, Path config) throws IOException {
             this.logs = logs;
             List<String> cmd = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                     "-Xmx128m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-XX:-UsePerfData",
-                    "-cp", childClassPath(), "synod.master.MasterMain", "--batch", "--logs", logs.toString());
+                    "-cp", childClassPath(), "synod.master.MasterMain", "--batch", "--logs", logs.toString(),
+                    "--config", config.toString());
             process = new ProcessBuilder(cmd).start();
             pump(process.getInputStream(), out, "master-stdout");
             pump(process.getErrorStream(), err, "master-stderr");
@@ -166,7 +178,7 @@ class MasterProcessEndToEndTest {
     }
 
     private Master startWithTwoNodes() throws Exception {
-        Master m = new Master(tmp.resolve("logs"));
+        Master m = new Master(tmp.resolve("logs"), privateConfig(tmp));
         masters.add(m);
         m.send(SETUP.toArray(new String[0]));
         m.awaitOut(SETUP_DONE);

@@ -25,13 +25,15 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import synod.master.MasterProcessEndToEndTest.Master;
+import synod.runtime.ClusterConfig;
 
 /**
  * End to end for the Multi-Paxos lock service: a real MasterMain child JVM driven through stdin,
  * real PaxosMain node JVMs killed with kill -9, their logs torn or damaged, a node restarted by
- * hand. The tests bind the fixed ports of config/cluster.json, so they run one after the other and
- * {@link #reapEverything} leaves no process of a test (master, its nodes, nodes started by hand:
- * every JVM whose command line names the test's log directory) running before the next starts.
+ * hand. Each test runs on a block of ports of its own (a private config in its temp directory), so
+ * it shares no port with another test or another run on the machine. {@link #reapEverything} leaves
+ * no process of a test (master, its nodes, nodes started by hand: every JVM whose command line
+ * names the test's log directory) running before the next starts.
  */
 @Tag("end-to-end")
 class PaxosEndToEndTest {
@@ -40,10 +42,13 @@ class PaxosEndToEndTest {
     static final long ELECTION_MILLIS = 20_000;
     static final String TORN = "5b8f68f3 {\"rec\":\"promised\",\"ballot\":{\"round\":9";
     static final Pattern VIEW = Pattern.compile("NEW-VIEW ballot \\((\\d+),(\\d+)\\) from n(\\d+) .*");
+    /** Blocks of ports a test tries before it runs on whatever its last one gives. */
+    static final int PORT_BLOCKS = 3;
 
     @TempDir
     Path tmp;
     Path logs;
+    Path config;
     Master master;
     final List<Process> handStarted = new ArrayList<>();
 
@@ -93,10 +98,50 @@ class PaxosEndToEndTest {
         }
     }
 
+    /**
+     * Starts the master on a fresh block of ports and sends {@code script}. The block was free when
+     * probed, not held, so if the run's first word is that a port was taken, it starts over on another.
+     */
     private Master startMaster(String... script) throws Exception {
-        master = new Master(logs);
-        master.send(script);
-        return master;
+        for (int block = 1; ; block++) {
+            config = MasterProcessEndToEndTest.privateConfig(tmp);
+            master = new Master(logs, config);
+            master.send(script);
+            if (block == PORT_BLOCKS || !aPortWasTaken()) {
+                return master;
+            }
+            // said in the test's output file, so that a run which needed another block shows it
+            ClusterConfig c = ClusterConfig.load(config, true);
+            System.err.println("a port of " + c.masterPort() + ".." + (c.basePort() + c.maxNodes()) + " was taken ("
+                    + master.err.peek() + "); starting over on another block");
+            master.process.destroyForcibly();
+            assertExits(master.process.toHandle(), "the master on a taken block of ports");
+            poll(() -> ours("synod.").isEmpty(), "the nodes of the master on a taken block of ports to exit");
+        }
+    }
+
+    /**
+     * Waits for the run's first line; true if it is on stderr and says the master or a node could
+     * not listen (a node says so in its node.out, the master that the node exited with status 1).
+     */
+    private boolean aPortWasTaken() throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(ELECTION_MILLIS);
+        while (master.out.isEmpty() && master.err.isEmpty() && System.nanoTime() < deadline) {
+            TimeUnit.MILLISECONDS.sleep(20); // polling interval, not synchronisation
+        }
+        String first = master.err.peek();
+        if (!master.out.isEmpty() || first == null) {
+            return false;
+        }
+        if (first.contains("cannot listen on")) {
+            return true;
+        }
+        if (!first.contains("exited with status 1")) {
+            return false;
+        }
+        try (var dirs = Files.list(logs)) {
+            return dirs.anyMatch(d -> read(d.getFileName().toString(), "node.out").contains("cannot listen on"));
+        }
     }
 
     private String out(String line) throws InterruptedException {
@@ -259,7 +304,7 @@ class PaxosEndToEndTest {
         return List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xmx64m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-XX:-UsePerfData",
                 "-cp", MasterProcessEndToEndTest.childClassPath(), "synod.runtime.PaxosMain",
-                "--id", id, "--logs", logs.toString());
+                "--id", id, "--logs", logs.toString(), "--config", config.toString());
     }
 
     @Test
