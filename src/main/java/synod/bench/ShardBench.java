@@ -112,6 +112,10 @@ public final class ShardBench {
             try (Transfers t = new Transfers(cluster, "t" + clients + "-", groups, cross, clients)) {
                 ClosedLoop.Run r = ClosedLoop.run(t, clients, seconds).checked("shard bench");
                 runs.add(new Point(r, t.abortedFraction()));
+                if (t.firstAbort.get() != null) {
+                    System.out.printf("(%d clients: %.1f%% aborted, the first: %s)%n", clients, 100 * t.abortedFraction(),
+                            t.firstAbort.get());
+                }
             }
         }
         return runs;
@@ -130,6 +134,7 @@ public final class ShardBench {
         private final Random[] rnd;
         final AtomicLong aborted = new AtomicLong();
         final AtomicLong done = new AtomicLong();
+        final java.util.concurrent.atomic.AtomicReference<String> firstAbort = new java.util.concurrent.atomic.AtomicReference<>();
 
         double abortedFraction() {
             return (double) aborted.get() / Math.max(1, done.get());
@@ -155,8 +160,9 @@ public final class ShardBench {
             String to = item(h, r);
             return cluster.submit(prefix + client, seq, new Op.Transfer(from, to, 1), g).thenApply(res -> {
                 done.incrementAndGet();
-                if (res instanceof Result.Aborted) {
+                if (res instanceof Result.Aborted a) {
                     aborted.incrementAndGet(); // a 2PC timeout, say: counted, and the client goes on
+                    firstAbort.compareAndSet(null, from + " -> " + to + ": " + a.reason());
                 } else if (!(res instanceof Result.Committed)) {
                     throw new IllegalStateException("transfer " + from + " -> " + to + ": " + res);
                 }

@@ -173,7 +173,7 @@ public final class ClientMain implements Transport.Listener {
     @Override
     public void onMessage(String from, Message m) {
         if (m instanceof PaxosMsg pm) {
-            session.onMessage(pm);
+            session.onMessage(from, pm);
         }
     }
 }

@@ -125,11 +125,16 @@ public final class ClientSession {
         });
     }
 
-    /** Takes a reply or notice off the wire; returns false for anything else. Loop thread. */
-    public boolean onMessage(PaxosMsg m) {
+    /** Takes a reply or notice from node {@code from} off the wire; returns false for anything else. Loop thread. */
+    public boolean onMessage(String from, PaxosMsg m) {
         if (m instanceof PaxosMsg.ClientReply r) {
             Pending p = pending.get(r.client());
             if (p != null && p.request().seq() == r.seq()) {
+                if (!groups.group(p.group()).contains(from)) {
+                    // a client's request numbers are its own per group: the same (client, seq) may have
+                    // gone to another group before, and that group's late answer is not this one's
+                    return true;
+                }
                 if (r.leader() != null) {
                     leaderHint.put(p.group(), r.leader());
                 }

@@ -364,7 +364,7 @@ public final class PaxosCluster implements Transport.Listener, AutoCloseable {
             if (f != null) {
                 f.complete(q.lines());
             }
-        } else if (!(m instanceof PaxosMsg pm && clients.onMessage(pm))) {
+        } else if (!(m instanceof PaxosMsg pm && clients.onMessage(from, pm))) {
             throw new BadMessage("the master does not take " + m + " from " + from);
         }
     }
