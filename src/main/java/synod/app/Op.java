@@ -62,7 +62,12 @@ public sealed interface Op {
      * A two-phase-commit step the group's leader proposes itself (never a client's request): it is
      * idempotent, so it stays out of the exactly-once table.
      */
-    record Txn(synod.txn.TxnEntry entry) implements Op {}
+    record Txn(synod.txn.TxnEntry entry) implements Op {
+        @Override
+        public String toString() {
+            return entry.toString();
+        }
+    }
 
     /** Items {@code first..last} (ends included) live in group {@code group} (1-based). */
     record Range(String first, String last, int group) {}

@@ -28,14 +28,32 @@ public sealed interface TxnEntry {
         public Prepare {
             writes = List.copyOf(writes);
         }
+
+        /** As PrintLog shows it: the Project 3 spec marks a prepare entry P. */
+        @Override
+        public String toString() {
+            return "2PC P " + txid + " " + writes;
+        }
     }
 
     /**
      * The decision: at the coordinator it is the commit point (and {@code outcome} is what its client
      * hears); at a participant it releases the locks, undoing the writes on abort.
      */
-    record Decide(String txid, boolean commit, Outcome outcome, long watermark) implements TxnEntry {}
+    record Decide(String txid, boolean commit, Outcome outcome, long watermark) implements TxnEntry {
+        /** As PrintLog shows it: C for commit, A for abort, as the Project 3 spec marks them. */
+        @Override
+        public String toString() {
+            return "2PC " + (commit ? "C " : "A ") + txid + (outcome == null || outcome.reason() == null ? ""
+                    : " (" + outcome.reason() + ")");
+        }
+    }
 
     /** Coordinator: group {@code group} has applied the decision; once all have, the record can go. */
-    record Ack(String txid, int group) implements TxnEntry {}
+    record Ack(String txid, int group) implements TxnEntry {
+        @Override
+        public String toString() {
+            return "2PC ack " + txid + " by group " + group;
+        }
+    }
 }

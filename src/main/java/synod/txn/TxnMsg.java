@@ -18,17 +18,43 @@ public sealed interface TxnMsg extends Message {
         public PrepareTxn {
             writes = List.copyOf(writes);
         }
+
+        @Override
+        public String toString() {
+            return "PREPARE " + txid + " " + writes + " from group " + group;
+        }
     }
 
     /** Participant to coordinator: PREPARED ({@code yes}) or ABORT, with why. */
-    record Vote(String txid, int group, boolean yes, Outcome refusal) implements TxnMsg {}
+    record Vote(String txid, int group, boolean yes, Outcome refusal) implements TxnMsg {
+        @Override
+        public String toString() {
+            return (yes ? "PREPARED " + txid : "ABORT " + txid + " (" + (refusal == null ? "?" : refusal.reason()) + ")")
+                    + " from group " + group;
+        }
+    }
 
     /** Coordinator to participant: COMMIT or ABORT, resent until acknowledged. */
-    record Decision(String txid, int group, boolean commit, long watermark) implements TxnMsg {}
+    record Decision(String txid, int group, boolean commit, long watermark) implements TxnMsg {
+        @Override
+        public String toString() {
+            return (commit ? "COMMIT " : "ABORT ") + txid + " from group " + group;
+        }
+    }
 
     /** Participant to coordinator: the decision is applied in my group. */
-    record Ack(String txid, int group) implements TxnMsg {}
+    record Ack(String txid, int group) implements TxnMsg {
+        @Override
+        public String toString() {
+            return "ACK " + txid + " from group " + group;
+        }
+    }
 
     /** A prepared participant that heard nothing for long: what did you decide? */
-    record Inquire(String txid, int group) implements TxnMsg {}
+    record Inquire(String txid, int group) implements TxnMsg {
+        @Override
+        public String toString() {
+            return "INQUIRE " + txid + " from group " + group;
+        }
+    }
 }

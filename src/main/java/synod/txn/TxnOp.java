@@ -17,8 +17,18 @@ public sealed interface TxnOp {
     String item();
 
     /** Take {@code amount} from {@code item}; refused if it has less. */
-    record Debit(String item, long amount) implements TxnOp {}
+    record Debit(String item, long amount) implements TxnOp {
+        @Override
+        public String toString() {
+            return item + " -" + amount;
+        }
+    }
 
     /** Add {@code amount} to {@code item}. */
-    record Credit(String item, long amount) implements TxnOp {}
+    record Credit(String item, long amount) implements TxnOp {
+        @Override
+        public String toString() {
+            return item + " +" + amount;
+        }
+    }
 }
