@@ -139,9 +139,9 @@ final class Leader {
         }
     }
 
-    /** Told to lead (by the master): elect now rather than at the timeout, unless leading already. */
+    /** Told to lead (by the master): elect now rather than at the timeout, unless leading or electing already. */
     void campaign(Output out) {
-        if (role != Role.LEADER) {
+        if (role == Role.FOLLOWER) {
             startElection(out);
         }
     }

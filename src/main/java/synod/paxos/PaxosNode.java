@@ -60,7 +60,7 @@ public final class PaxosNode implements Leader.Net {
         return out;
     }
 
-    /** The master asks this node to lead: it starts an election now unless it leads already. */
+    /** The master asks this node to lead: it starts an election now unless it leads or campaigns already. */
     public Output campaign() {
         Output out = new Output();
         leader.campaign(out);
