@@ -13,15 +13,22 @@ import synod.core.NodeIds;
  * The bank: accounts and balances. A transfer moves money only if the sender has it; a refusal is
  * a result, never an exception. Invariant: a transfer never creates or destroys money, and no
  * balance goes below zero.
+ *
+ * <p>It also knows which accounts were <em>modified</em> (written by a committed operation) since
+ * they were opened: what a CSE535 Project 3 {@code PrintDB} lists. The set is replicated state like
+ * the balances (every replica applies the same ops, and it is in the checkpoint).
  */
 public final class BankLedger {
     private static final ObjectMapper JSON = new ObjectMapper();
     /** Hashed: a transfer looks up two accounts, and ordering them on every lookup cost more than the transfer. */
     private final java.util.HashMap<String, Long> accounts = new java.util.HashMap<>();
+    /** Accounts written since opened; never iterated unsorted. */
+    private final java.util.HashSet<String> modified = new java.util.HashSet<>();
 
     public Result apply(Op op) {
         if (op instanceof Op.Open o) {
             o.accounts().forEach(a -> accounts.put(a, o.balance()));
+            o.accounts().forEach(modified::remove);
             return new Result.Opened(o.accounts().size());
         }
         if (op instanceof Op.Transfer t) {
@@ -46,9 +53,49 @@ public final class BankLedger {
         if (from < t.amount()) {
             return new Result.Insufficient();
         }
-        accounts.put(t.from(), from - t.amount());
-        accounts.put(t.to(), accounts.get(t.to()) + t.amount());
+        set(t.from(), from - t.amount());
+        set(t.to(), accounts.get(t.to()) + t.amount());
         return new Result.Committed();
+    }
+
+    /**
+     * Writes {@code account}'s balance and records it as modified: how every committed effect on an
+     * account is made (a transfer here; a two-phase commit's writes). The account must exist.
+     */
+    public void set(String account, long balance) {
+        if (!accounts.containsKey(account)) {
+            throw new IllegalStateException("no account " + account + " to set");
+        }
+        accounts.put(account, balance);
+        modified.add(account);
+    }
+
+    /** Whether {@code account} was written since it was opened. */
+    public boolean isModified(String account) {
+        return modified.contains(account);
+    }
+
+    /**
+     * Sets whether {@code account} counts as modified: for an undo that restores an image, flag
+     * included, so that an aborted write leaves no trace in {@link #describeModified}.
+     */
+    public void setModified(String account, boolean isModified) {
+        if (isModified && accounts.containsKey(account)) {
+            modified.add(account);
+        } else {
+            modified.remove(account);
+        }
+    }
+
+    /** "1001=9, 1002=11" for the modified accounts only, in reading order; "" if none. */
+    public String describeModified() {
+        List<String> parts = new ArrayList<>();
+        sorted().forEach((a, v) -> {
+            if (modified.contains(a)) {
+                parts.add(a + "=" + v);
+            }
+        });
+        return String.join(", ", parts);
     }
 
     /** "A=10, B=8, ..." in reading order: PrintDB's body. */
@@ -76,13 +123,22 @@ public final class BankLedger {
     }
 
     JsonNode snapshot() {
-        return JSON.valueToTree(sorted());
+        com.fasterxml.jackson.databind.node.ObjectNode n = JSON.createObjectNode();
+        n.set("accounts", JSON.valueToTree(sorted()));
+        n.set("modified", JSON.valueToTree(modified.stream().sorted(NodeIds.ORDER).toList()));
+        return n;
     }
 
+    /** Takes this snapshot or one written before the modified set existed (the accounts map alone). */
     void restore(JsonNode snapshot) {
         accounts.clear();
-        Map<String, Long> m = JSON.convertValue(snapshot,
+        modified.clear();
+        boolean current = snapshot.has("modified") && snapshot.path("accounts").isObject();
+        Map<String, Long> m = JSON.convertValue(current ? snapshot.get("accounts") : snapshot,
                 TypeFactory.defaultInstance().constructMapType(TreeMap.class, String.class, Long.class));
         accounts.putAll(m);
+        if (current) {
+            snapshot.get("modified").forEach(a -> modified.add(a.asText()));
+        }
     }
 }

@@ -75,6 +75,18 @@ public final class ClientSession {
         return p.result();
     }
 
+    /**
+     * Forgets every request and leader hint: their futures complete exceptionally, so no timer or
+     * busy retry sends them again (the cluster they were for is gone). Loop thread.
+     */
+    public void clear() {
+        List<Pending> all = List.copyOf(pending.values());
+        pending.clear();
+        leaderHint.clear();
+        all.forEach(p -> p.result().completeExceptionally(
+                new java.util.concurrent.CancellationException("the cluster was stopped")));
+    }
+
     /** The node a client of group {@code g} believes leads it, or null. */
     public String leader(int g) {
         return leaderHint.get(g);

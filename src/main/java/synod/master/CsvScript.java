@@ -8,18 +8,46 @@ import java.util.regex.Pattern;
 /**
  * A CSE535 test file: sets of transactions with the nodes live during each set. Columns are
  * {@code Set Number,Transactions,Live Nodes}; a continuation row has an empty set number; a
- * transaction is {@code (S, R, AMT)} and {@code LF} fails the current leader. Tolerates
- * {@code [n1,n2]} without spaces, {@code (A , J, 1)}, missing trailing commas and CRLF.
+ * transaction is {@code (S, R, AMT)} and {@code LF} fails the current leader. Project 3 files add
+ * balance reads {@code (S)} (also written {@code -S}, a spreadsheet artefact), and {@code F(nK)} and
+ * {@code R(nK)}, which fail and recover node nK. Tolerates {@code [n1,n2]} without spaces,
+ * {@code (A , J, 1)}, {@code (163,  164, 1)}, missing trailing commas and CRLF.
  */
 public final class CsvScript {
-    /** One entry of a set: a transfer, or (when {@code from} is null) LF. */
-    public record Item(int line, String from, String to, long amount) {
-        public boolean leaderFails() {
-            return from == null;
+    /** What a row of a set does. */
+    public enum Kind { TRANSFER, READ, LEADER_FAILS, FAIL, RECOVER }
+
+    /**
+     * One entry of a set: a transfer {@code (from, to, amount)}, a read {@code (from)}, LF, or
+     * {@code F(node)} / {@code R(node)}.
+     */
+    public record Item(int line, Kind kind, String from, String to, long amount, String node) {
+        public static Item transfer(int line, String from, String to, long amount) {
+            return new Item(line, Kind.TRANSFER, from, to, amount, null);
         }
 
+        public static Item read(int line, String item) {
+            return new Item(line, Kind.READ, item, null, 0, null);
+        }
+
+        public boolean leaderFails() {
+            return kind == Kind.LEADER_FAILS;
+        }
+
+        /** LF, F(n) and R(n): everything before completes first, then the node fails or recovers. */
+        public boolean barrier() {
+            return kind == Kind.LEADER_FAILS || kind == Kind.FAIL || kind == Kind.RECOVER;
+        }
+
+        /** As results print it: {@code (S, R, AMT)}, {@code (S)}; or {@code LF}, {@code F(n3)}, {@code R(n3)}. */
         public String text() {
-            return "(" + from + ", " + to + ", " + amount + ")";
+            return switch (kind) {
+                case TRANSFER -> "(" + from + ", " + to + ", " + amount + ")";
+                case READ -> "(" + from + ")";
+                case LEADER_FAILS -> "LF";
+                case FAIL -> "F(" + node + ")";
+                case RECOVER -> "R(" + node + ")";
+            };
         }
     }
 
@@ -27,6 +55,8 @@ public final class CsvScript {
 
     private static final Pattern ROW = Pattern.compile("^\\s*(\\d*)\\s*,\\s*(\"[^\"]*\"|[^,]*)\\s*(?:,\\s*(.*))?$");
     private static final Pattern TXN = Pattern.compile("^\\(\\s*([A-Za-z0-9_]+)\\s*,\\s*([A-Za-z0-9_]+)\\s*,\\s*(\\d+)\\s*\\)$");
+    private static final Pattern READ = Pattern.compile("^(?:\\(\\s*([A-Za-z0-9_]+)\\s*\\)|-\\s*(\\d+))$");
+    private static final Pattern FAIL_RECOVER = Pattern.compile("^([FfRr])\\s*\\(\\s*[nN]?(\\d+)\\s*\\)$");
     private static final Pattern NODE = Pattern.compile("[nN]?(\\d+)");
 
     private CsvScript() {}
@@ -65,14 +95,42 @@ public final class CsvScript {
             return null;
         }
         if (t.equalsIgnoreCase("LF")) {
-            return new Item(line, null, null, 0);
+            return new Item(line, Kind.LEADER_FAILS, null, null, 0, null);
         }
         Matcher m = TXN.matcher(t);
-        if (!m.matches()) {
-            diag.error(line, "not a transaction or LF: " + t);
-            return null;
+        if (m.matches()) {
+            return Item.transfer(line, m.group(1), m.group(2), Long.parseLong(m.group(3)));
         }
-        return new Item(line, m.group(1), m.group(2), Long.parseLong(m.group(3)));
+        if ((m = READ.matcher(t)).matches()) {
+            return Item.read(line, m.group(1) != null ? m.group(1) : m.group(2));
+        }
+        if ((m = FAIL_RECOVER.matcher(t)).matches() && Integer.parseInt(m.group(2)) > 0) {
+            Kind k = m.group(1).equalsIgnoreCase("F") ? Kind.FAIL : Kind.RECOVER;
+            return new Item(line, k, null, null, 0, "n" + Integer.parseInt(m.group(2)));
+        }
+        diag.error(line, "not a transaction, a read, LF, F(nK) or R(nK): " + t);
+        return null;
+    }
+
+    /**
+     * Whether {@code sets} are a Project 3 file (reads, F/R rows, numeric items or nodes beyond n5)
+     * rather than a Project 1 one (clients A..J on n1..n5).
+     */
+    public static boolean project3(List<Set> sets) {
+        for (Set s : sets) {
+            for (String n : s.live()) {
+                if (Integer.parseInt(n.substring(1)) > 5) {
+                    return true;
+                }
+            }
+            for (Item i : s.items()) {
+                if (i.kind() == Kind.READ || i.kind() == Kind.FAIL || i.kind() == Kind.RECOVER
+                        || (i.kind() == Kind.TRANSFER && (i.from().matches("\\d+") || i.to().matches("\\d+")))) {
+                    return true;
+                }
+            }
+        }
+        return false;
     }
 
     private static List<String> live(int line, String cell, BankRunner.Diagnostics diag) {

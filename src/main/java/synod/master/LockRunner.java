@@ -24,7 +24,9 @@ import synod.runtime.EventLoop;
  * Runs the lock-service commands of a script against Multi-Paxos node JVMs and prints exactly the
  * SPEC's lines. A request not decided within {@code requestMillis} prints {@code CLIENT pending
  * LOCK}; its client keeps retrying it (same request number, so it executes once) and its line is
- * printed as soon as it is decided, before or during a later command, or at the end of the run.
+ * printed as soon as it is decided, before or during a later command, or at the end of the run. A
+ * later request of the same client queues behind it and is reported the same way. On a sharded
+ * cluster a transfer goes to its sender's group and a read to its account's group.
  */
 public final class LockRunner {
     private record Outstanding(String client, Command c, CompletableFuture<Result> result) {}
@@ -88,21 +90,29 @@ public final class LockRunner {
 
     private void dispatch(Command c) throws ClusterException {
         if (c instanceof Command.Lock l) {
-            request(l.client(), c, new Op.Lock(l.lock()));
+            request(l.client(), c, new Op.Lock(l.lock()), 1);
         } else if (c instanceof Command.Unlock u) {
-            request(u.client(), c, new Op.Unlock(u.lock()));
+            request(u.client(), c, new Op.Unlock(u.lock()), 1);
         } else if (c instanceof Command.Transfer t) {
-            request(t.from(), c, new Op.Transfer(t.from(), t.to(), t.amount()));
+            request(t.from(), c, new Op.Transfer(t.from(), t.to(), t.amount()), cluster.groupOfItem(t.from()));
         } else if (c instanceof Command.Balance b) {
-            request(READER, c, new Op.Balance(b.account()));
+            request(READER, c, new Op.Balance(b.account()), cluster.groupOfItem(b.account()));
         } else if (c instanceof Command.Put p) {
-            request(KV, c, new Op.Put(p.key(), p.value()));
+            request(KV, c, new Op.Put(p.key(), p.value()), 1);
         } else if (c instanceof Command.Get g) {
-            request(KV, c, new Op.Get(g.key()));
+            request(KV, c, new Op.Get(g.key()), 1);
         } else if (c instanceof Command.Delete d) {
-            request(KV, c, new Op.Delete(d.key()));
+            request(KV, c, new Op.Delete(d.key()), 1);
         } else if (c instanceof Command.Accounts a) {
-            request(OPENER, c, new Op.Open(a.accounts(), a.balance()));
+            long first = requestSeq.getOrDefault(OPENER, 0L) + 1;
+            List<Shards.Step> plan;
+            try {
+                plan = Shards.plan(cluster, first, a.accounts(), a.balance());
+            } catch (IllegalArgumentException e) {
+                throw new ClusterException("Accounts: " + e.getMessage(), e);
+            }
+            requestSeq.merge(OPENER, (long) Shards.seqsNeeded(cluster.groups()), Long::sum);
+            submit(OPENER, c, () -> Shards.run(cluster, OPENER, plan));
         } else if (c instanceof Command.Fail f) {
             requireNode(f.node());
             cluster.kill(f.node());
@@ -113,13 +123,15 @@ public final class LockRunner {
                 cluster.awaitHello(r.node());
             }
         } else if (c instanceof Command.FailLeader f) {
-            String leader = cluster.leader(Math.min(f.group(), cluster.groups()));
+            requireGroup(f.group());
+            String leader = cluster.leader(f.group());
             if (leader == null) {
                 throw new ClusterException("group " + f.group() + " has no leader to fail");
             }
             cluster.kill(leader);
         } else if (c instanceof Command.CutLeader cut) {
-            String leader = cluster.leader(Math.min(cut.group(), cluster.groups()));
+            requireGroup(cut.group());
+            String leader = cluster.leader(cut.group());
             if (leader == null) {
                 throw new ClusterException("group " + cut.group() + " has no leader to cut off");
             }
@@ -146,6 +158,9 @@ public final class LockRunner {
         } else if (c instanceof Command.Sleep s) {
             waitPrinting(s.millis());
         } else {
+            if (c instanceof Command.PrintStatus ps) {
+                requireGroup(ps.group());
+            }
             PaxosPrints.print(cluster, c, out, diag);
         }
     }
@@ -167,19 +182,34 @@ public final class LockRunner {
         }
     }
 
-    private void request(String client, Command c, Op op) throws ClusterException {
-        Outstanding earlier = outstanding.stream().filter(o -> o.client().equals(client)).findFirst().orElse(null);
-        if (earlier != null) {
-            awaitDecided(earlier.result(), requestMillis);
-            printDecided();
-            if (!earlier.result().isDone()) {
-                throw new ClusterException(client + " is still waiting for its request of line " + earlier.c().line());
+    private void request(String client, Command c, Op op, int group) {
+        long s = requestSeq.merge(client, 1L, Long::sum);
+        submit(client, c, () -> cluster.submit(client, s, op, group));
+    }
+
+    /**
+     * Sends a request of {@code client} now, or, if an earlier one of the same client is still
+     * pending, as soon as that one is decided (a client has one request in flight). Either way the
+     * command waits up to requestMillis for the answer, and prints {@code pending} without one.
+     */
+    private void submit(String client, Command c, java.util.function.Supplier<CompletableFuture<Result>> send) {
+        Outstanding earlier = null;
+        for (Outstanding o : outstanding) {
+            if (o.client().equals(client)) {
+                earlier = o; // the latest: this one queues behind it
             }
         }
-        long s = requestSeq.merge(client, 1L, Long::sum);
-        long submitted = System.nanoTime();
-        CompletableFuture<Result> f = cluster.submit(client, s, op, 1);
-        performance.track(submitted, f);
+        long[] submitted = {System.nanoTime()};
+        CompletableFuture<Result> f = earlier == null ? send.get()
+                : earlier.result().handle((r, e) -> null).thenCompose(x -> {
+                    submitted[0] = System.nanoTime();
+                    return send.get();
+                });
+        f.whenComplete((r, e) -> {
+            if (e == null) {
+                performance.record(submitted[0], System.nanoTime());
+            }
+        });
         outstanding.add(new Outstanding(client, c, f));
         awaitDecided(f, requestMillis);
         if (!f.isDone()) {
@@ -223,7 +253,10 @@ public final class LockRunner {
     private void printDecided() {
         for (var it = outstanding.iterator(); it.hasNext(); ) {
             Outstanding o = it.next();
-            if (o.result().isDone()) {
+            if (o.result().isCompletedExceptionally()) {
+                it.remove();
+                diag.error(o.c().line(), "request failed: " + o.result().handle((r, e) -> e).join());
+            } else if (o.result().isDone()) {
                 it.remove();
                 print(o.client(), o.c(), o.result().join());
             }
@@ -272,6 +305,12 @@ public final class LockRunner {
     private void requireCluster() throws ClusterException {
         if (cluster == null) {
             throw new ClusterException("no cluster: StartCluster first");
+        }
+    }
+
+    private void requireGroup(int g) throws ClusterException {
+        if (g > cluster.groups()) {
+            throw new ClusterException("no group " + g + " (the cluster has " + cluster.groups() + ")");
         }
     }
 

@@ -32,7 +32,8 @@ import synod.runtime.Transport;
  * The master's view of Multi-Paxos groups of node JVMs: it spawns them on their configured ports,
  * kills and restarts them, sets loss, cut-offs and crash points (again on every node that comes
  * back), asks them questions, and plays the clients of a script: one request at a time per client,
- * sent to the leader it believes in and, when no answer comes, to every node of the group.
+ * sent to the leader it believes in and, when no answer comes, to every node of the group. It keeps
+ * the placement of items over groups it told the nodes ({@link #place}), and routes by it.
  */
 public final class PaxosCluster implements Transport.Listener, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(PaxosCluster.class);
@@ -57,6 +58,11 @@ public final class PaxosCluster implements Transport.Listener, AutoCloseable {
     private boolean armedAny;
     private int groups;
     private int replicas;
+    /** Which group holds which item, as last sent to the groups (Op.Place); empty: group 1 holds all. */
+    private volatile List<Op.Range> ranges = List.of();
+    private volatile synod.app.Placement placement = new synod.app.Placement();
+    /** PrintDB lists only modified accounts (CSE535 Project 3), whatever the placement. */
+    private volatile boolean modifiedOnly;
 
     public PaxosCluster(ClusterConfig cfg, Path logs, Path configFile, long seed) throws IOException {
         this.cfg = cfg;
@@ -101,6 +107,54 @@ public final class PaxosCluster implements Transport.Listener, AutoCloseable {
         return (ClusterConfig.number(node) - 1) / replicas + 1;
     }
 
+    public int replicas() {
+        return replicas;
+    }
+
+    /** Remembers {@code ranges} as the placement the groups were (or are being) told. */
+    public void place(List<Op.Range> ranges) {
+        synod.app.Placement p = new synod.app.Placement();
+        if (!(p.apply(new Op.Place(ranges)) instanceof Result.Ok)) {
+            throw new IllegalArgumentException("overlapping or empty ranges: " + ranges);
+        }
+        this.ranges = List.copyOf(ranges);
+        this.placement = p;
+    }
+
+    public List<Op.Range> ranges() {
+        return ranges;
+    }
+
+    /** The group holding {@code item}: by the placement, group 1 for an item it does not cover. */
+    public int groupOfItem(String item) {
+        int g = placement.groupOf(item);
+        return g == 0 ? 1 : g;
+    }
+
+    /** PrintDB lists only the accounts written since opened: always, or once items span groups. */
+    public boolean printsModifiedOnly() {
+        return modifiedOnly || ranges.stream().mapToInt(Op.Range::group).distinct().count() > 1;
+    }
+
+    public void printModifiedOnly(boolean only) {
+        modifiedOnly = only;
+    }
+
+    /** The nodes told they are live (empty: every node). */
+    public List<String> live() {
+        return live;
+    }
+
+    /** Whether node {@code id} is running and may talk to its group (not cut off by Live). */
+    public boolean reachable(String id) {
+        return running(id) && (live.isEmpty() || live.contains(id));
+    }
+
+    /** Whether a majority of group {@code g} is running and live: only then can it decide anything. */
+    public boolean hasMajority(int g) {
+        return group(g).stream().filter(this::reachable).count() >= replicas / 2 + 1;
+    }
+
     /** Starts G groups of R fresh nodes (their old logs are wiped) and waits for every Hello. */
     public void start(int g, int r) throws ClusterException {
         if (g * r > cfg.maxNodes()) {
@@ -114,6 +168,7 @@ public final class PaxosCluster implements Transport.Listener, AutoCloseable {
         for (int k = 1; k <= g * r; k++) {
             wipe(logs.resolve("n" + k));
         }
+        LOG.info("starting {} groups of {} nodes", g, r);
         for (int k = 1; k <= g * r; k++) {
             spawn("n" + k);
         }
@@ -219,6 +274,54 @@ public final class PaxosCluster implements Transport.Listener, AutoCloseable {
         }
     }
 
+    /**
+     * Stops the whole cluster: kill -9 of every node (reaped before this returns) and every client
+     * request forgotten, so nothing of it can reach a cluster started afterwards. Then {@link #start}
+     * may run again (with fresh logs): a CSE535 Project 3 FLUSH.
+     */
+    public void stop() {
+        Set<String> all = new java.util.TreeSet<>(processes.keySet());
+        all.addAll(connected);
+        List<ProcessHandle> dying = new ArrayList<>();
+        for (String id : all) {
+            Process p = processes.get(id);
+            ProcessHandle h = p != null && p.isAlive() ? p.toHandle() : byPidFile(id);
+            if (h != null && h.isAlive()) {
+                h.destroyForcibly();
+                dying.add(h);
+            }
+        }
+        for (ProcessHandle h : dying) {
+            try {
+                h.onExit().get(5, TimeUnit.SECONDS);
+            } catch (Exception e) {
+                LOG.warn("pid {} did not exit after kill -9: {}", h.pid(), e.toString());
+            }
+        }
+        CompletableFuture<Void> cleared = new CompletableFuture<>();
+        loop.execute(() -> {
+            clients.clear();
+            armedAny = false;
+            cleared.complete(null);
+        });
+        cleared.join();
+        processes.clear();
+        hellos.clear();
+        connected.clear();
+        live = List.of();
+        dropRate = 0;
+        ranges = List.of();
+        placement = new synod.app.Placement();
+        groups = 0;
+        replicas = 0;
+        LOG.info("stopped every node ({})", all);
+    }
+
+    /** Tells node {@code id} to start an election now (unless it leads already). */
+    public void campaign(String id) {
+        loop.execute(() -> transport.send(id, new Control.Campaign()));
+    }
+
     public void setLive(List<String> nodes) {
         live = List.copyOf(nodes);
         loop.execute(() -> processes.keySet().forEach(id -> transport.send(id, new Control.SetLive(live))));
@@ -286,15 +389,15 @@ public final class PaxosCluster implements Transport.Listener, AutoCloseable {
             boolean behind = false;
             for (String id : group(g)) {
                 // a node cut off by Live cannot catch up: waiting for it would only run out the clock
-                boolean reachable = running(id) && (live.isEmpty() || live.contains(id));
-                List<String> info = reachable ? query(id, "info", 0, 500) : null;
+                List<String> info = reachable(id) ? query(id, "info", 0, 500) : null;
                 if (info != null) {
                     applied.add(info.get(3));
                     // accepted but not applied yet (after a restart, until a new leader re-decides)
                     behind |= Long.parseLong(info.get(3)) <= Long.parseLong(info.get(5));
                 }
             }
-            if (applied.size() <= 1 && !behind) {
+            // without a majority nothing accepted can be decided: waiting for it would only run out the clock
+            if (applied.size() <= 1 && (!behind || !hasMajority(g))) {
                 return;
             }
             try {

@@ -19,8 +19,8 @@ final class PaxosCommands {
         switch (name) {
             case "startcluster":
                 ScriptParser.checkArity(line, word, a, 0, 2);
-                return new Command.StartCluster(line, a.length > 0 ? count(line, a[0], 9) : 1,
-                        a.length > 1 ? count(line, a[1], 9) : 5);
+                return new Command.StartCluster(line, a.length > 0 ? count(line, a[0], 25) : 1,
+                        a.length > 1 ? count(line, a[1], 25) : 5);
             case "lock":
                 ScriptParser.checkArity(line, word, a, 2, 2);
                 return new Command.Lock(line, ScriptParser.checkId(line, a[0]), ScriptParser.checkId(line, a[1]));
@@ -35,12 +35,12 @@ final class PaxosCommands {
                 return new Command.Recover(line, node(line, a[0]));
             case "failleader":
                 ScriptParser.checkArity(line, word, a, 0, 1);
-                return new Command.FailLeader(line, a.length > 0 ? count(line, a[0], 9) : 1);
+                return new Command.FailLeader(line, a.length > 0 ? count(line, a[0], 25) : 1);
             case "cutleader":
                 // An extension of the SPEC, FailLeader's twin: the leader stays up, cut off, still
                 // believing it leads, so a client's timer expires on it (see test-cases/cse535/).
                 ScriptParser.checkArity(line, word, a, 0, 1);
-                return new Command.CutLeader(line, a.length > 0 ? count(line, a[0], 9) : 1);
+                return new Command.CutLeader(line, a.length > 0 ? count(line, a[0], 25) : 1);
             case "live":
                 ScriptParser.checkArity(line, word, a, 1, 99);
                 List<String> nodes = new ArrayList<>();
@@ -72,7 +72,7 @@ final class PaxosCommands {
             case "printstatus":
                 ScriptParser.checkArity(line, word, a, 1, 2);
                 return new Command.PrintStatus(line, number(line, a[0], Long.MAX_VALUE),
-                        a.length > 1 ? count(line, a[1], 9) : 1);
+                        a.length > 1 ? count(line, a[1], 25) : 1);
             case "accounts":
                 ScriptParser.checkArity(line, word, a, 2, 2);
                 return new Command.Accounts(line, range(line, a[0]), number(line, a[1], Long.MAX_VALUE / 4));

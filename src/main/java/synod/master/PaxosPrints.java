@@ -6,7 +6,12 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 
-/** PrintStatus, PrintView and PrintLog: the master asks the nodes and prints their answers. */
+/**
+ * PrintDB, PrintBalance, PrintStatus, PrintView and PrintLog: the master asks the nodes and prints
+ * their answers. PrintDB lists every account, or only those written since opened when the cluster
+ * prints modified accounts only (sharded, or a CSE535 Project 3 file); PrintBalance asks the nodes
+ * of the item's group.
+ */
 final class PaxosPrints {
     private PaxosPrints() {}
 
@@ -16,9 +21,11 @@ final class PaxosPrints {
                 cluster.settle(g, 2000); // state prints show settled state; views and logs are history
             }
         }
-        if (c instanceof Command.PrintStatus s) {
+        if (c instanceof Command.PrintStatus s && s.group() > cluster.groups()) {
+            diag.error(c.line(), "no group " + s.group() + " (the cluster has " + cluster.groups() + ")");
+        } else if (c instanceof Command.PrintStatus s) {
             List<String> parts = new ArrayList<>();
-            for (String id : cluster.group(Math.min(s.group(), cluster.groups()))) {
+            for (String id : cluster.group(s.group())) {
                 List<String> a = cluster.query(id, "status", s.slot(), 1000);
                 parts.add(id + " : " + (a == null ? "X" : a.get(0)));
             }
@@ -35,17 +42,19 @@ final class PaxosPrints {
             }
             views.forEach(out::println);
         } else if (c instanceof Command.PrintDB) {
+            boolean modified = cluster.printsModifiedOnly();
             for (int g = 1; g <= cluster.groups(); g++) {
                 for (String id : cluster.group(g)) {
-                    List<String> a = cluster.query(id, "db", 0, 1000);
-                    out.println(id + " : " + (a == null ? "(not running)" : a.get(0)));
+                    List<String> a = cluster.query(id, modified ? "modified" : "db", 0, 1000);
+                    String db = a == null ? "(not running)" : modified && a.get(0).isEmpty() ? "(none)" : a.get(0);
+                    out.println(id + " : " + db);
                 }
             }
         } else if (c instanceof Command.PrintBalance b) {
             List<String> parts = new ArrayList<>();
-            for (String id : cluster.group(1)) {
+            for (String id : cluster.group(cluster.groupOfItem(b.account()))) {
                 List<String> a = cluster.query(id, "db", 0, 1000);
-                parts.add(id + " : " + (a == null ? "-" : balanceIn(a.get(0), b.account())));
+                parts.add(id + " : " + (a == null ? "(not running)" : balanceIn(a.get(0), b.account())));
             }
             out.println(String.join(", ", parts));
         } else if (c instanceof Command.PrintLog l) {

@@ -139,6 +139,13 @@ final class Leader {
         }
     }
 
+    /** Told to lead (by the master): elect now rather than at the timeout, unless leading or electing already. */
+    void campaign(Output out) {
+        if (role == Role.FOLLOWER) {
+            startElection(out);
+        }
+    }
+
     private void startElection(Output out) {
         Ballot base = max(max(acceptor.promised(), leaderBallot), max(ballot, seen));
         ballot = base.nextFor(myIndex);

@@ -91,6 +91,14 @@ public final class PaxosNode implements Leader.Net {
         return out;
     }
 
+    /** The master asks this node to lead: it starts an election now unless it leads or campaigns already. */
+    public Output campaign() {
+        Output out = new Output();
+        leader.campaign(out);
+        drainLocal(out);
+        return out;
+    }
+
     /**
      * The runtime finished a round of steps (everything its sockets had ready): the leader proposes
      * the requests the round queued, in as few slots as they fit. Batching per round is what lets

@@ -17,7 +17,7 @@ public record ClusterConfig(int frameBytesMax, String nodeHeap, long startMillis
                             int maxNodes, int tickMillis, long requestMillis) {
 
     public static final ClusterConfig DEFAULT = new ClusterConfig(1 << 20, "64m", 30_000, 30_000, 10_000, 10_000,
-            "127.0.0.1", 7100, 7100, 9, 10, 5_000);
+            "127.0.0.1", 7100, 7100, 25, 10, 5_000);
 
     /** Paxos node ids are {@code n1 .. nMaxNodes}; node {@code nK} listens on {@code basePort + K}. */
     public int port(String node) {
@@ -68,6 +68,11 @@ public record ClusterConfig(int frameBytesMax, String nodeHeap, long startMillis
                 || c.host == null || c.masterPort < 1 || c.basePort < 1 || c.maxNodes < 1
                 || c.basePort + c.maxNodes > 65535 || c.tickMillis < 1 || c.requestMillis < 10) {
             throw new IOException(file + ": a value is out of range: " + c);
+        }
+        if (c.masterPort > c.basePort && c.masterPort <= c.basePort + c.maxNodes) {
+            throw new IOException(file + ": masterPort " + c.masterPort + " is also the port of node n"
+                    + (c.masterPort - c.basePort) + " (nodes listen on basePort+1 .. basePort+maxNodes = "
+                    + (c.basePort + 1) + ".." + (c.basePort + c.maxNodes) + ")");
         }
         return c;
     }

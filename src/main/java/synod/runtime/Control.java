@@ -32,6 +32,12 @@ public sealed interface Control extends Message {
      */
     record CrashAt(String point, String claim) implements Control {}
 
+    /**
+     * Master: start an election now, unless you lead or campaign already. How a CSE535 set begins with the first
+     * node of each group as its leader; the election is an ordinary one (a higher ballot, a NEW-VIEW).
+     */
+    record Campaign() implements Control {}
+
     /** Master: tell me {@code what} ("info", "status", "log", "view"), with argument {@code arg}. */
     record Query(long seq, String what, long arg) implements Control {}
 

@@ -29,6 +29,8 @@ final class NodeQueries {
                 return List.of(node.replica().machine().snapshot().toString());
             case "db":
                 return List.of(bank(node).describe());
+            case "modified":
+                return List.of(bank(node).describeModified());
             default:
                 return List.of("unknown query " + q.what());
         }

@@ -43,6 +43,7 @@ public final class PaxosHost implements Transport.Listener {
     private final Set<String> live = new TreeSet<>();
     private final boolean exitWithMaster;
     private final List<String> group;
+    private final Layout layout;
     private Random lossRandom = new Random(0);
     private double dropRate = 0;
     private String crashAt;
@@ -51,13 +52,25 @@ public final class PaxosHost implements Transport.Listener {
 
     public PaxosHost(PaxosNode node, List<String> group, FileLog disk, EventLoop loop, FrameCodec codec,
                      Transport.Settings settings, boolean exitWithMaster) {
+        this(node, group, Layout.single(group), disk, loop, codec, settings, exitWithMaster);
+    }
+
+    /** {@code layout}: every group of the cluster, this node's {@code group} among them. */
+    public PaxosHost(PaxosNode node, List<String> group, Layout layout, FileLog disk, EventLoop loop, FrameCodec codec,
+                     Transport.Settings settings, boolean exitWithMaster) {
         this.group = List.copyOf(group);
+        this.layout = layout;
         this.log = LoggerFactory.getLogger("paxos." + node.id());
         this.node = node;
         this.disk = disk;
         this.loop = loop;
         this.exitWithMaster = exitWithMaster;
         this.transport = new Transport(loop, codec, node.id(), this, settings);
+    }
+
+    /** The whole cluster: every group's members (for reaching other groups). */
+    public Layout layout() {
+        return layout;
     }
 
     /** Decodes a node's log for {@link PaxosNode#recover}. */
@@ -129,6 +142,8 @@ public final class PaxosHost implements Transport.Listener {
         } else if (c instanceof Control.CrashAt ca) {
             crashAt = ca.point() == null || ca.point().isEmpty() ? null : ca.point(); // "" disarms
             crashClaim = ca.claim();
+        } else if (c instanceof Control.Campaign) {
+            round.add(node.campaign());
         } else if (c instanceof Control.Query q) {
             transport.send(Envelope.MASTER, new Control.QueryReply(q.seq(), NodeQueries.answer(node, group, history, q)));
         } else if (c instanceof Control.Shutdown) {

@@ -21,7 +21,9 @@ import synod.paxos.PaxosNode;
 /**
  * {@code bin/node --id N}: one Multi-Paxos node, one JVM. Started by the master or by hand (after a
  * kill -9, say): either way it replays {@code logs/nN/paxos.log} and rejoins its group. Its group
- * is given by {@code --group} at first start and remembered in {@code logs/nN/group}.
+ * is given by {@code --group} at first start and remembered in {@code logs/nN/group}; the whole
+ * cluster's {@link Layout} likewise by {@code --layout GxR} and {@code logs/nN/layout} (without
+ * one, the node's own group is the whole cluster).
  */
 public final class PaxosMain {
     private PaxosMain() {}
@@ -32,7 +34,7 @@ public final class PaxosMain {
                 .addOption(Option.builder().longOpt("config").hasArg().desc("cluster config (default config/cluster.json)").build())
                 .addOption(Option.builder().longOpt("logs").hasArg().desc("log directory (default logs)").build())
                 .addOption(Option.builder().longOpt("group").hasArg().desc("members, e.g. n1,n2,n3 (default: remembered, else n1..n5)").build())
-                .addOption(Option.builder().longOpt("layout").hasArg().desc("GxR: G groups of R nodes, n1..nR first (default: remembered, else one group)").build())
+                .addOption(Option.builder().longOpt("layout").hasArg().desc("the whole cluster, GxR: G groups of R nodes (default: remembered, else the node's group alone)").build())
                 .addOption(Option.builder().longOpt("master").hasArg().desc("host:port of the master that spawned me; I exit when it goes").build())
                 .addOption(Option.builder().longOpt("seed").hasArg().desc("seed of this node's random choices").build());
         try {
@@ -53,7 +55,11 @@ public final class PaxosMain {
         Files.createDirectories(dir);
         lockNode(dir, id);
         Logs.toFile(dir.resolve("node.log"));
-        List<String> group = group(cl, dir, id);
+        Layout layout = layout(cl, dir);
+        List<String> group = group(cl, dir, id, layout);
+        if (layout == null) {
+            layout = Layout.single(group);
+        }
         Files.writeString(dir.resolve("pid"), ProcessHandle.current().pid() + "\n");
 
         FileLog disk = FileLog.open(dir.resolve("paxos.log"));
@@ -62,23 +68,22 @@ public final class PaxosMain {
             log.warn("cut a torn last line off paxos.log: {}", disk.tornTail());
         }
         long seed = Long.parseLong(cl.getOptionValue("seed", "380")) * 31 + k;
-        List<List<String>> layout = layout(cl, dir, group);
-        int myGroup = layout.indexOf(group) + 1;
+        int myGroup = layout.groupOf(id);
         Services services = new Services(myGroup);
         PaxosNode node = new PaxosNode(PaxosConfig.of(group), id, services, new Random(seed));
-        if (layout.size() > 1) {
-            node.enableTxn(layout, myGroup, services.txns(), synod.txn.TxnAgent.Timing.DEFAULT);
+        if (layout.groups().size() > 1) {
+            node.enableTxn(layout.groups(), myGroup, services.txns(), synod.txn.TxnAgent.Timing.DEFAULT);
         }
         node.recover(PaxosHost.decode(disk.recovered()));
-        log.info("node {} of {} recovered {} records; pid {}", id, group, disk.recovered().size(),
+        log.info("node {} of {} (layout {}) recovered {} records; pid {}", id, group, layout, disk.recovered().size(),
                 ProcessHandle.current().pid());
 
         EventLoop loop = new EventLoop("paxos-" + id);
-        PaxosHost host = new PaxosHost(node, group, disk, loop, new FrameCodec(cfg.frameBytesMax()),
+        PaxosHost host = new PaxosHost(node, group, layout, disk, loop, new FrameCodec(cfg.frameBytesMax()),
                 cfg.transportSettings(), cl.hasOption("master"));
         List<InetSocketAddress> peers = new ArrayList<>();
         List<String> peerIds = new ArrayList<>();
-        for (String p : layout.stream().flatMap(List::stream).toList()) {
+        for (String p : layout.nodes()) {
             if (!p.equals(id)) { // every node of the cluster: 2PC speaks to the other groups' leaders
                 peerIds.add(p);
                 peers.add(new InetSocketAddress(cfg.host(), cfg.port(p)));
@@ -109,7 +114,19 @@ public final class PaxosMain {
         }
     }
 
-    private static List<String> group(CommandLine cl, Path dir, String id) throws IOException {
+    /** The layout given (and then remembered), or remembered, or null. */
+    private static Layout layout(CommandLine cl, Path dir) throws IOException {
+        Path file = dir.resolve("layout");
+        if (cl.hasOption("layout")) {
+            Layout given = Layout.parse(cl.getOptionValue("layout"));
+            Files.writeString(file, given + "\n");
+            return given;
+        }
+        return Files.exists(file) ? Layout.parse(Files.readString(file)) : null;
+    }
+
+    /** The group given (and then remembered), or remembered, or the layout's, or n1..n5. */
+    private static List<String> group(CommandLine cl, Path dir, String id, Layout layout) throws IOException {
         Path file = dir.resolve("group");
         List<String> group;
         if (cl.hasOption("group")) {
@@ -117,47 +134,18 @@ public final class PaxosMain {
             Files.writeString(file, String.join(",", group) + "\n");
         } else if (Files.exists(file)) {
             group = Arrays.stream(Files.readString(file).strip().split(",")).toList();
+        } else if (layout != null && layout.groupOf(id) > 0) {
+            group = layout.group(layout.groupOf(id));
         } else {
             group = List.of("n1", "n2", "n3", "n4", "n5");
         }
         if (!group.contains(id)) {
             throw new IllegalArgumentException(id + " is not in its group " + group);
         }
+        if (layout != null && !group.equals(layout.groupOf(id) > 0 ? layout.group(layout.groupOf(id)) : List.of())) {
+            throw new IllegalArgumentException(id + "'s group " + group + " is not its group in the layout " + layout);
+        }
         return group;
-    }
-
-    /**
-     * Every group's members, group 1 first: {@code --layout GxR} (remembered in logs/nN/layout), or
-     * the node's own group alone. The node's group must be one of them.
-     */
-    private static List<List<String>> layout(CommandLine cl, Path dir, List<String> group) throws IOException {
-        Path file = dir.resolve("layout");
-        String spec = cl.getOptionValue("layout");
-        if (spec != null) {
-            Files.writeString(file, spec + "\n");
-        } else if (Files.exists(file)) {
-            spec = Files.readString(file).strip();
-        } else {
-            return List.of(group);
-        }
-        java.util.regex.Matcher m = java.util.regex.Pattern.compile("(\\d{1,2})x(\\d{1,2})").matcher(spec);
-        if (!m.matches()) {
-            throw new IllegalArgumentException("a layout is GxR (3x3, say), got '" + spec + "'");
-        }
-        int g = Integer.parseInt(m.group(1));
-        int r = Integer.parseInt(m.group(2));
-        List<List<String>> groups = new ArrayList<>();
-        for (int i = 0; i < g; i++) {
-            List<String> members = new ArrayList<>();
-            for (int j = 1; j <= r; j++) {
-                members.add("n" + (i * r + j));
-            }
-            groups.add(List.copyOf(members));
-        }
-        if (!groups.contains(group)) {
-            throw new IllegalArgumentException("group " + group + " is not a group of layout " + spec);
-        }
-        return groups;
     }
 
     private static InetSocketAddress address(String hostPort) {

@@ -55,4 +55,34 @@ class BankLedgerTest {
         assertEquals("c1", copy.locks().holder("0"));
         assertEquals(new Result.Amount("B", 9), copy.apply("r", new Op.Balance("B")).result());
     }
+
+    @Test
+    void committedWritesAreModifiedUntilReopenedAndTheSetIsCheckpointed() throws Exception {
+        assertEquals("", bank.describeModified());
+        bank.apply(new Op.Transfer("A", "B", 3));
+        bank.apply(new Op.Transfer("C", "A", 11)); // insufficient: nothing written
+        bank.apply(new Op.Transfer("A", "Z", 1)); // aborted: nothing written
+        assertEquals("A=7, B=13", bank.describeModified());
+        bank.set("C", 4);
+        assertEquals("A=7, B=13, C=4", bank.describeModified());
+        bank.setModified("C", false); // an undone write
+        assertEquals("A=7, B=13", bank.describeModified());
+
+        Services s = new Services();
+        s.apply("x", new Op.Open(List.of("1", "2", "10"), 10));
+        s.apply("x", new Op.Transfer("10", "2", 1));
+        Services copy = new Services();
+        copy.restore(new ObjectMapper().readTree(new ObjectMapper().writeValueAsString(s.snapshot())));
+        assertEquals("2=11, 10=9", copy.bank().describeModified());
+        copy.apply("x", new Op.Open(List.of("2"), 10));
+        assertEquals("10=9", copy.bank().describeModified());
+    }
+
+    @Test
+    void aCheckpointWrittenBeforeTheModifiedSetStillRestores() throws Exception {
+        Services copy = new Services();
+        copy.restore(new ObjectMapper().readTree("{\"locks\":{},\"bank\":{\"A\":4,\"B\":16}}"));
+        assertEquals("A=4, B=16", copy.bank().describe());
+        assertEquals("", copy.bank().describeModified());
+    }
 }

@@ -42,4 +42,34 @@ class CsvScriptTest {
         assertTrue(errors.get(1).startsWith("3: "), errors.toString());
         assertEquals(1, sets.get(0).items().size());
     }
+
+    @Test
+    void readsProject3RowsReadsFailuresRecoveriesAndTheMinusArtefact() {
+        String csv = "Set Number,Transactions,Live Nodes\n"
+                + "1,\"(1001, 1002, 1)\",\"[n1, n2, n3, n4, n5, n6, n7, n8, n9]\"\n"
+                + ",(1002),\n"
+                + ",-3002,\n"
+                + ",F(n2),\n"
+                + ",\"(163,  164, 1)\",\n"
+                + ",R(n12),\n";
+        List<String> errors = new ArrayList<>();
+        List<CsvScript.Set> sets = CsvScript.parse(csv, (line, msg) -> errors.add(line + ": " + msg));
+        assertEquals(List.of(), errors);
+        List<CsvScript.Item> items = sets.get(0).items();
+        assertEquals(List.of("(1001, 1002, 1)", "(1002)", "(3002)", "F(n2)", "(163, 164, 1)", "R(n12)"),
+                items.stream().map(CsvScript.Item::text).toList());
+        assertEquals(CsvScript.Kind.READ, items.get(2).kind());
+        assertEquals("3002", items.get(2).from());
+        assertTrue(items.get(3).barrier() && items.get(5).barrier() && !items.get(1).barrier());
+        assertEquals("n12", items.get(5).node());
+        assertTrue(CsvScript.project3(sets));
+    }
+
+    @Test
+    void project1FilesAreNotProject3() {
+        List<CsvScript.Set> p1 = CsvScript.parse("1,\"(A, J, 3)\",\"[n1, n2, n3, n4, n5]\"\n,LF,\n", (l, m) -> { });
+        assertTrue(!CsvScript.project3(p1));
+        List<CsvScript.Set> big = CsvScript.parse("1,\"(A, J, 3)\",\"[n1, n6]\"\n", (l, m) -> { });
+        assertTrue(CsvScript.project3(big), "a node beyond n5");
+    }
 }
