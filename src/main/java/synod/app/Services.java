@@ -169,7 +169,7 @@ public final class Services implements StateMachine {
 
         @Override
         public void committed(String item) {
-            // PrintDB's "modified since the flush" is the bank's to keep; nothing more to do here yet
+            bank.setModified(item, true); // a tentative write counts for PrintDB once it commits
         }
     }
 
