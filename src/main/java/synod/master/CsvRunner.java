@@ -67,10 +67,20 @@ public final class CsvRunner {
             if (!(opened instanceof Result.Opened)) {
                 throw new ClusterException("could not open the accounts: " + opened);
             }
+            boolean skip = false;
             for (CsvScript.Set s : sets) {
+                if (skip) {
+                    System.err.println("set " + s.number() + " skipped");
+                    skip = false;
+                    continue;
+                }
                 runSet(s);
-                if (console != null && !prompt(s)) {
-                    return;
+                if (console != null) {
+                    Boolean go = prompt(s);
+                    if (go == null) {
+                        return;
+                    }
+                    skip = !go;
                 }
             }
             finish();
@@ -190,18 +200,21 @@ public final class CsvRunner {
         }
     }
 
-    /** Between sets: Enter goes on; a print command is run; EOF stops. */
-    private boolean prompt(CsvScript.Set s) throws IOException {
+    /** Between sets: Enter goes on (true), {@code skip} skips the next set (false); a print command is run; EOF stops (null). */
+    private Boolean prompt(CsvScript.Set s) throws IOException {
         while (true) {
-            System.err.print("set " + s.number() + " done. Enter: next set; or PrintDB, PrintLog nK, PrintStatus N,"
-                    + " PrintView, PrintBalance X, Performance> ");
+            System.err.print("set " + s.number() + " done. Enter: next set; skip: skip the next set; or PrintDB, PrintLog nK,"
+                    + " PrintStatus N, PrintView, PrintBalance X, Performance> ");
             out.flush();
             String line = console.readLine();
             if (line == null) {
-                return false;
+                return null;
             }
             if (line.isBlank()) {
                 return true;
+            }
+            if (line.strip().equalsIgnoreCase("skip")) {
+                return false;
             }
             if (line.strip().equalsIgnoreCase("performance")) {
                 performance();

@@ -62,6 +62,7 @@ public final class MasterMain {
                 .addOption(Option.builder().longOpt("config").hasArg().desc("cluster config (default config/cluster.json)").build())
                 .addOption(Option.builder().longOpt("batch").desc("never prompt").build())
                 .addOption(Option.builder().longOpt("in-process").desc("run the node cores inside this JVM (no sockets)").build())
+                .addOption(Option.builder().longOpt("layout").hasArg().desc("CSE535 Project 3 files: GxR groups x nodes for every set (default 3x3, 5x5 for a set naming a node above n9)").build())
                 .addOption(Option.builder().longOpt("node-heap").hasArg().desc("-Xmx of each node JVM (default 64m)").build())
                 .addOption(Option.builder().longOpt("help").desc("this help").build());
     }
@@ -108,6 +109,11 @@ public final class MasterMain {
             cluster.close();
             return runCsv(cl, source, c, logs, configFile, seed, out, diag) && !failed[0] ? 0 : 1;
         }
+        if (cl.hasOption("layout")) {
+            cluster.close();
+            System.err.println("master: --layout is for CSE535 Project 3 files; a script says StartCluster G R");
+            return 2;
+        }
         LockRunner locks = new LockRunner(c, logs, configFile, seed, c.requestMillis(), out, diag);
         Thread reaper = new Thread(() -> {
             if (cluster instanceof ProcessCluster pc) {
@@ -138,6 +144,25 @@ public final class MasterMain {
                 ? new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8)) : null;
         try {
             List<CsvScript.Set> sets = CsvScript.parse(Files.readString(Path.of(source), StandardCharsets.UTF_8), diag);
+            if (CsvScript.project3(sets) || cl.hasOption("layout")) {
+                synod.runtime.Layout layout = null;
+                if (cl.hasOption("layout")) {
+                    try {
+                        layout = synod.runtime.Layout.parse(cl.getOptionValue("layout"));
+                    } catch (IllegalArgumentException e) {
+                        System.err.println("master: --layout: " + e.getMessage());
+                        return false;
+                    }
+                    if (!CsvScript.project3(sets)) {
+                        System.err.println("master: --layout is for CSE535 Project 3 files; " + source + " is a Project 1 file");
+                        return false;
+                    }
+                }
+                ShardedCsvRunner runner = new ShardedCsvRunner(c, logs, configFile, seed, out, diag, console, layout);
+                Runtime.getRuntime().addShutdownHook(new Thread(runner::kill, "reaper"));
+                runner.run(sets);
+                return true;
+            }
             CsvRunner runner = new CsvRunner(c, logs, configFile, seed, out, diag, console);
             Runtime.getRuntime().addShutdownHook(new Thread(runner::kill, "reaper"));
             runner.run(sets);

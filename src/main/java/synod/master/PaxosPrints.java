@@ -33,8 +33,7 @@ final class PaxosPrints {
         } else if (c instanceof Command.PrintView) {
             Set<String> views = new LinkedHashSet<>();
             for (int g = 1; g <= cluster.groups(); g++) {
-                for (String id : cluster.group(g)) {
-                    List<String> a = cluster.query(id, "view", 0, 1000);
+                for (List<String> a : cluster.queryAll(cluster.group(g), "view", 0, 1000)) {
                     if (a != null) {
                         views.addAll(a);
                     }
@@ -44,16 +43,22 @@ final class PaxosPrints {
         } else if (c instanceof Command.PrintDB) {
             boolean modified = cluster.printsModifiedOnly();
             for (int g = 1; g <= cluster.groups(); g++) {
-                for (String id : cluster.group(g)) {
-                    List<String> a = cluster.query(id, modified ? "modified" : "db", 0, 1000);
+                List<String> ids = cluster.group(g);
+                List<List<String>> answers = cluster.queryAll(ids, modified ? "modified" : "db", 0, 1000);
+                for (int i = 0; i < ids.size(); i++) {
+                    String id = ids.get(i);
+                    List<String> a = answers.get(i);
                     String db = a == null ? "(not running)" : modified && a.get(0).isEmpty() ? "(none)" : a.get(0);
                     out.println(id + " : " + db);
                 }
             }
         } else if (c instanceof Command.PrintBalance b) {
             List<String> parts = new ArrayList<>();
-            for (String id : cluster.group(cluster.groupOfItem(b.account()))) {
-                List<String> a = cluster.query(id, "db", 0, 1000);
+            List<String> ids = cluster.group(cluster.groupOfItem(b.account()));
+            List<List<String>> answers = cluster.queryAll(ids, "db", 0, 1000);
+            for (int i = 0; i < ids.size(); i++) {
+                String id = ids.get(i);
+                List<String> a = answers.get(i);
                 parts.add(id + " : " + (a == null ? "(not running)" : balanceIn(a.get(0), b.account())));
             }
             out.println(String.join(", ", parts));
