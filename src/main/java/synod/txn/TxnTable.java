@@ -43,10 +43,14 @@ public final class TxnTable {
     /** The final answer for request {@code seq} of {@code client}, whose first execution was deferred. */
     public record Completion(String client, long seq, Outcome outcome) {}
 
+    /** Transaction ids in the order they began: by coordinator group, then number ("1.9" before "1.10"). */
+    public static final java.util.Comparator<String> ORDER = java.util.Comparator
+            .comparingInt(TxnTable::coordinatorOf).thenComparingLong(TxnTable::number);
+
     private final int group;
     private long counter;
-    private final TreeMap<String, Coord> coords = new TreeMap<>();
-    private final TreeMap<String, Part> parts = new TreeMap<>();
+    private final TreeMap<String, Coord> coords = new TreeMap<>(ORDER);
+    private final TreeMap<String, Part> parts = new TreeMap<>(ORDER);
     private final TreeMap<String, String> locks = new TreeMap<>();
     /** Clients whose request is a transaction in progress here: a retry of it must not begin another. */
     private final TreeMap<String, Long> inProgress = new TreeMap<>();
