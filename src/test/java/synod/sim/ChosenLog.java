@@ -1,9 +1,11 @@
 package synod.sim;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.function.Function;
 import synod.paxos.Ballot;
 import synod.paxos.PValue;
 import synod.paxos.Replica;
@@ -31,6 +33,18 @@ final class ChosenLog {
 
         /** A replica's state in the same canonical form. */
         String stateOf(Replica replica);
+    }
+
+    /** A service's state and the exactly-once entries of {@code clients}, as one comparable string. */
+    static String canonical(JsonNode snapshot, List<String> clients, Function<String, Replica.Executed> table) {
+        StringBuilder sb = new StringBuilder(snapshot.toString());
+        for (String c : clients) {
+            Replica.Executed e = table.apply(c);
+            if (e != null) {
+                sb.append(' ').append(c).append('=').append(e.seq()).append(':').append(e.result());
+            }
+        }
+        return sb.toString();
     }
 
     private static final class Vote {

@@ -130,14 +130,7 @@ final class PaxosTruth implements ChosenLog.Reference {
     }
 
     private String canonical(JsonNode snapshot, Function<String, Replica.Executed> table) {
-        StringBuilder sb = new StringBuilder(snapshot.toString());
-        for (String c : clients) {
-            Replica.Executed e = table.apply(c);
-            if (e != null) {
-                sb.append(' ').append(c).append('=').append(e.seq()).append(':').append(e.result());
-            }
-        }
-        return sb.toString();
+        return ChosenLog.canonical(snapshot, clients, table);
     }
 
     /** What request {@code (client, seq)} answered when executed, or null if it has not been. */

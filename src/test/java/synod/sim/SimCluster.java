@@ -18,8 +18,8 @@ import synod.paxos.PaxosMsg;
  * on a {@link LossyNetwork}, a partition (one island of nodes cut off from the rest), crashes that
  * cut a step ({@link PaxosHost.Crash}) or hit at a protocol point a step names, restarts, and the
  * trace of the last events. The simulations decide which faults happen when; this class plays them
- * by the runtime's rules and hands every step's {@link Output} to an {@link Observer} first, so the
- * truth sees what a step computed whether or not its sends get out.
+ * by the runtime's rules and hands every step's {@link Output} whose records reached the disk to an
+ * {@link Observer}, so the truth sees what a step computed whether or not its sends get out.
  *
  * <p>Invariant: everything follows from the one seeded {@link Random}, in the order the caller asks:
  * no clock, no hash order.
@@ -30,7 +30,7 @@ final class SimCluster {
 
     /** What the simulation checks and whom it plays besides the nodes. */
     interface Observer {
-        /** What a node's step computed, before a crash decides what of it leaves. */
+        /** What a node's step computed, once its records are durable, whether or not a crash then keeps its sends in. */
         void observe(PaxosHost n, Output out);
 
         /** A packet for a client (anything that is not a node). */
@@ -277,8 +277,13 @@ final class SimCluster {
         if (faulty && crash == PaxosHost.Crash.NONE) {
             crash = pointCrash(n, out);
         }
-        observer.observe(n, out);
-        for (Envelope e : n.complete(out, crash, random)) {
+        List<Envelope> leaving = n.complete(out, crash, random);
+        if (crash != PaxosHost.Crash.LOST && crash != PaxosHost.Crash.TORN) {
+            // Only now: with a group of one, the step's own acceptance decides, and the truth learns of it
+            // as it reaches the disk. A step cut before its force completed sends nothing that rests on it.
+            observer.observe(n, out);
+        }
+        for (Envelope e : leaving) {
             Sim.expect(nodes.containsKey(e.to()) || clients.contains(e.to()), "%s sent to a stranger: %s", n.id, e);
             net.send(now, n.id, e.to(), e.message());
         }
