@@ -90,6 +90,18 @@ public final class TxnAgent {
         }
     }
 
+    /**
+     * The table was replaced whole (a checkpoint installed from a peer), so it may hold transactions
+     * no executed entry ever told this node of: a leader acts on all of them, as a new leader does.
+     */
+    public void onRestored(boolean leader, Output out) {
+        boolean was = leading;
+        follow(leader, out);
+        if (was && leading) {
+            resume(out); // follow() resumed already if this node has only now become leader
+        }
+    }
+
     /** A 2PC message from another group's node; only a leader acts on it. */
     public void onMessage(String from, TxnMsg m, boolean leader, Output out) {
         follow(leader, out);
