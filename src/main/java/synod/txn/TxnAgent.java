@@ -186,9 +186,7 @@ public final class TxnAgent {
         TreeMap<Integer, TxnMsg.Vote> mine = votes.computeIfAbsent(v.txid(), k -> new TreeMap<>());
         mine.put(v.group(), v);
         if (!v.yes()) {
-            Outcome why = v.refusal().kind() == Outcome.Kind.BUSY ? v.refusal()
-                    : new Outcome(v.refusal().kind(), v.refusal().reason());
-            decide(c, false, why, out);
+            decide(c, false, v.refusal(), out); // BUSY tells the client to try again; the rest are final
         } else if (mine.keySet().containsAll(c.remote().keySet())) {
             decide(c, true, Outcome.COMMITTED, out);
         }

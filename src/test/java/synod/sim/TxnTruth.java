@@ -329,7 +329,7 @@ final class TxnTruth implements GroupReference.Listener {
 
     /** A node of group {@code g} sends {@code m}: only what its group's log holds. */
     void checkSent(String who, int g, TxnMsg m) {
-        String txid = m instanceof TxnMsg.Prepare p ? p.txid() : m instanceof TxnMsg.Vote v ? v.txid()
+        String txid = m instanceof TxnMsg.PrepareTxn p ? p.txid() : m instanceof TxnMsg.Vote v ? v.txid()
                 : m instanceof TxnMsg.Decision d ? d.txid() : m instanceof TxnMsg.Ack a ? a.txid()
                 : ((TxnMsg.Inquire) m).txid();
         Tx tx = txns.get(txid);

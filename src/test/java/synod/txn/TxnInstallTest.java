@@ -49,7 +49,7 @@ class TxnInstallTest {
         for (int t = 0; t < 10; t++) {
             sent.addAll(sends(n1.tick()));
         }
-        assertTrue(sent.stream().anyMatch(e -> e.message() instanceof TxnMsg.Prepare p && p.txid().equals(txid)
+        assertTrue(sent.stream().anyMatch(e -> e.message() instanceof TxnMsg.PrepareTxn p && p.txid().equals(txid)
                 && layout.get(1).contains(e.to())), "PREPARE of " + txid + " to group 2: " + sent);
     }
 
