@@ -44,10 +44,11 @@ bench-zk: build $(ZKJAR)
 $(ZKJAR): pom.xml $(JAR) $(shell find src/bench-zk -type f 2>/dev/null)
 	$(MVN) -P bench-zk -Dmaven.test.skip=true package
 
-# Seeded simulations (Multi-Paxos under faults, and the CS380D bank): `make sim SEED=N` replays one
-# seed exactly, `make sim SEEDS=K` runs K seeds (make test runs 2,000 Paxos and a few hundred bank seeds).
+# Seeded simulations (Multi-Paxos under faults, 2PC over Paxos groups, and the CS380D bank): `make sim
+# SEED=N` replays one seed exactly, `make sim SEEDS=K` runs K seeds (make test runs 2,000 Paxos, 1,000
+# 2PC and a few hundred bank seeds).
 sim:
-	mvn -B -ntp test -Dsurefire.failIfNoSpecifiedTests=false -Dtest='PaxosSimTest,BankSimulationTest' \
+	mvn -B -ntp test -Dsurefire.failIfNoSpecifiedTests=false -Dtest='PaxosSimTest,TxnSimTest,BankSimulationTest' \
 	  $(if $(SEED),-Dsim.seed=$(SEED)) $(if $(SEEDS),-Dsim.seeds=$(SEEDS))
 
 clean:

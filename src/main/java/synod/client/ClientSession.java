@@ -24,8 +24,8 @@ import synod.runtime.Transport;
 public final class ClientSession {
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(ClientSession.class);
     /**
-     * {@code timing}: when it was last sent, how long to wait before sending it again, and how many
-     * times it met a busy item (a 2PC lock) so far.
+     * {@code timing}: when it was last sent, how long to wait before sending it again, how many
+     * times it met a busy item (a 2PC lock) so far, and 1 while a resend after a busy answer is due.
      */
     private record Pending(Request request, int group, CompletableFuture<Result> result, long[] timing) {}
 
@@ -64,7 +64,7 @@ public final class ClientSession {
     /** Submits {@code op} as request {@code seq} of {@code client} to group {@code g}; any thread. */
     public CompletableFuture<Result> submit(String client, long seq, Op op, int g) {
         Request r = new Request(client, seq, op);
-        Pending p = new Pending(r, g, new CompletableFuture<>(), new long[] {EventLoop.nowMillis(), retryMillis, 0});
+        Pending p = new Pending(r, g, new CompletableFuture<>(), new long[] {EventLoop.nowMillis(), retryMillis, 0, 0});
         pending.put(client, p);
         loop.execute(() -> {
             String to = leaderHint.getOrDefault(g, groups.group(g).get(0));
@@ -121,6 +121,10 @@ public final class ClientSession {
      * waits on a lock, so two transactions can never wait for each other).
      */
     private void retryBusy(Pending p, Result.Busy b) {
+        if (p.timing()[3] != 0) {
+            return; // every replica the client reached answers busy: one resend for all of them
+        }
+        p.timing()[3] = 1;
         long n = ++p.timing()[2];
         long cap = Math.min(BUSY_BACKOFF_MAX_MILLIS, 2L << Math.min(n, 20));
         long delay = 1 + jitter.nextInt((int) cap);
@@ -128,6 +132,7 @@ public final class ClientSession {
         LOG.debug("{}'s request {} is busy ({}), retry {} in {} ms", p.request().client(), p.request().seq(),
                 b.reason(), n, delay);
         loop.schedule(delay, () -> {
+            p.timing()[3] = 0;
             if (!p.result().isDone()) {
                 String to = leaderHint.getOrDefault(p.group(), groups.group(p.group()).get(0));
                 if (!transport.send(to, new PaxosMsg.ClientRequest(p.request()))) {

@@ -282,6 +282,9 @@ public final class PaxosNode implements Leader.Net {
             Durable.Checkpoint c = replica.install(r.checkpoint());
             if (c != null) {
                 checkpointed(c, out);
+                if (txn != null) {
+                    txn.onRestored(isLeader(), out); // no executed entry touched what the checkpoint brought
+                }
             }
         }
         for (PValue pv : r.decided()) {

@@ -76,6 +76,11 @@ public final class EventLoop implements AutoCloseable {
         timers.add(new Timer(nowMillis() + delayMillis, timerOrder++, task));
     }
 
+    /** Timers scheduled and not yet run; for tests of what a component scheduled. */
+    public int scheduled() {
+        return timers.size();
+    }
+
     /**
      * Runs {@code hook} after every round of the loop (ready sockets, tasks, due timers): where a
      * node forces the round's log records once and then sends the round's messages (group commit).

@@ -90,6 +90,18 @@ public final class TxnAgent {
         }
     }
 
+    /**
+     * The table was replaced whole (a checkpoint installed from a peer), so it may hold transactions
+     * no executed entry ever told this node of: a leader acts on all of them, as a new leader does.
+     */
+    public void onRestored(boolean leader, Output out) {
+        boolean was = leading;
+        follow(leader, out);
+        if (was && leading) {
+            resume(out); // follow() resumed already if this node has only now become leader
+        }
+    }
+
     /** A 2PC message from another group's node; only a leader acts on it. */
     public void onMessage(String from, TxnMsg m, boolean leader, Output out) {
         follow(leader, out);
@@ -174,9 +186,7 @@ public final class TxnAgent {
         TreeMap<Integer, TxnMsg.Vote> mine = votes.computeIfAbsent(v.txid(), k -> new TreeMap<>());
         mine.put(v.group(), v);
         if (!v.yes()) {
-            Outcome why = v.refusal().kind() == Outcome.Kind.BUSY ? v.refusal()
-                    : new Outcome(v.refusal().kind(), v.refusal().reason());
-            decide(c, false, why, out);
+            decide(c, false, v.refusal(), out); // BUSY tells the client to try again; the rest are final
         } else if (mine.keySet().containsAll(c.remote().keySet())) {
             decide(c, true, Outcome.COMMITTED, out);
         }

@@ -34,4 +34,14 @@ class ClientSessionTest {
         assertEquals(new Result.Opened(1), toGroup2.join());
         assertEquals("n4", session.leader(2));
     }
+
+    @Test
+    void busyAnswersFromEveryReplicaScheduleOneResend() {
+        CompletableFuture<Result> f = session.submit("c", 1, new Op.Transfer("1", "2", 1), 1);
+        for (String n : List.of("n1", "n2", "n3")) {
+            session.onMessage(n, new PaxosMsg.ClientReply("c", 1, new Result.Busy("1 is locked"), "n1"));
+        }
+        assertFalse(f.isDone(), "busy is never an answer");
+        assertEquals(1, loop.scheduled(), "one resend for the three busy answers (and nothing else scheduled)");
+    }
 }

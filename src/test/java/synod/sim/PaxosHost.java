@@ -6,7 +6,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import java.util.TreeMap;
-import synod.app.LockTable;
 import synod.core.Check;
 import synod.core.Envelope;
 import synod.core.Message;
@@ -14,7 +13,6 @@ import synod.core.Output;
 import synod.paxos.Ballot;
 import synod.paxos.Durable;
 import synod.paxos.PValue;
-import synod.paxos.PaxosConfig;
 import synod.paxos.PaxosMsg;
 import synod.paxos.PaxosNode;
 
@@ -24,7 +22,7 @@ import synod.paxos.PaxosNode;
  * before any send leaves, unless a crash cuts the step ({@link Crash}). A restart builds a new core
  * that recovers from the log read back through JSON, as from the disk.
  *
- * <p>Checked here: every durable acceptance is a vote in {@link PaxosTruth}; a replica's slotOut only
+ * <p>Checked here: every durable acceptance is a vote in the group's {@link ChosenLog}; a replica's slotOut only
  * grows in a life and its state equals the truth's after the same prefix; a restarted acceptor still
  * holds every promise and acceptance its messages told anyone about.
  */
@@ -44,9 +42,14 @@ final class PaxosHost {
         AFTER_SEND
     }
 
+    /** Builds a fresh core (service, and 2PC if any, wired) from a seed for its Random; it then recovers from the log. */
+    interface Boot {
+        PaxosNode core(long seed);
+    }
+
     final String id;
-    private final PaxosConfig cfg;
-    private final PaxosTruth truth;
+    private final Boot boot;
+    private final ChosenLog truth;
     private PaxosNode core;
     private List<Durable> disk = new ArrayList<>();
     private long slotOut;
@@ -57,9 +60,9 @@ final class PaxosHost {
     private final TreeMap<Long, Ballot> acked = new TreeMap<>();
     private long tornWrites = 0;
 
-    PaxosHost(String id, PaxosConfig cfg, PaxosTruth truth) {
+    PaxosHost(String id, Boot boot, ChosenLog truth) {
         this.id = id;
-        this.cfg = cfg;
+        this.boot = boot;
         this.truth = truth;
     }
 
@@ -88,7 +91,7 @@ final class PaxosHost {
 
     /** Builds the core anew from the log, read back as from the disk. */
     void start(long coreSeed) {
-        core = new PaxosNode(cfg, id, new LockTable(), new Random(coreSeed));
+        core = boot.core(coreSeed);
         core.recover(readBack(disk));
         checkDurable();
         slotOut = core.replica().slotOut();
