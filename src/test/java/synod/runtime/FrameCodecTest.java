@@ -65,6 +65,16 @@ class FrameCodecTest {
                 new Control.Connect("2", "127.0.0.1", 65535),
                 new Control.Linked("3"),
                 new Control.Shutdown(),
+                new Control.Campaign(),
+                new synod.txn.TxnMsg.PrepareTxn("1.7", 1, List.of(new synod.txn.TxnOp.Credit("3001", 2),
+                        new synod.txn.TxnOp.Debit("3002", 1)), 5),
+                new synod.txn.TxnMsg.Vote("1.7", 2, true, null),
+                new synod.txn.TxnMsg.Vote("1.8", 2, false, synod.txn.Outcome.busy("3001 is locked by transaction 1.7")),
+                new synod.txn.TxnMsg.Decision("1.7", 1, true, 5),
+                new synod.txn.TxnMsg.Ack("1.7", 2),
+                new synod.txn.TxnMsg.Inquire("1.7", 2),
+                new PaxosMsg.ClientRequest(new Request("c1", 9, new Op.Place(List.of(new Op.Range("1", "3000", 1))))),
+                new PaxosMsg.ClientReply("c1", 9, new Result.Busy("1 is locked by transaction 1.2"), "n1"),
                 new BankMsg.Transfer(Long.MAX_VALUE),
                 new BankMsg.Marker(7),
                 new BankMsg.Enqueued(),
@@ -97,6 +107,7 @@ class FrameCodecTest {
         all.addAll(Arrays.asList(Control.class.getPermittedSubclasses()));
         all.addAll(Arrays.asList(BankMsg.class.getPermittedSubclasses()));
         all.addAll(Arrays.asList(PaxosMsg.class.getPermittedSubclasses()));
+        all.addAll(Arrays.asList(synod.txn.TxnMsg.class.getPermittedSubclasses()));
         assertEquals(all, covered, "a message type has no round-trip sample");
     }
 
