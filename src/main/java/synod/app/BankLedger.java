@@ -20,6 +20,9 @@ public final class BankLedger {
     private final java.util.HashMap<String, Long> accounts = new java.util.HashMap<>();
 
     public Result apply(Op op) {
+        if (OpCheck.missing(op) != null) {
+            return OpCheck.refusal("bank", op);
+        }
         if (op instanceof Op.Open o) {
             o.accounts().forEach(a -> accounts.put(a, o.balance()));
             return new Result.Opened(o.accounts().size());
@@ -31,7 +34,7 @@ public final class BankLedger {
             Long have = accounts.get(b.account());
             return have == null ? new Result.Aborted("no account " + b.account()) : new Result.Amount(b.account(), have);
         }
-        throw new IllegalArgumentException("the bank cannot apply " + op);
+        return OpCheck.refusal("bank", op);
     }
 
     private Result transfer(Op.Transfer t) {

@@ -34,6 +34,9 @@ public final class Services implements StateMachine {
 
     @Override
     public Applied apply(String client, Op op) {
+        if (OpCheck.missing(op) != null) {
+            return new Applied(OpCheck.refusal("services", op), List.of()); // a refusal, never an exception
+        }
         if (op instanceof Op.Lock || op instanceof Op.Unlock) {
             return locks.apply(client, op);
         }

@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import synod.app.OpCheck;
 import synod.app.Result;
 import synod.app.StateMachine;
 import synod.core.Check;
@@ -92,11 +93,14 @@ public final class Replica {
 
     private void apply(Value value, String leader, Output out) {
         for (Request r : value.requests()) {
+            if (r.client() == null) {
+                continue; // nobody to answer or remember: skipped alike on every replica (the edge lets none in)
+            }
             Executed last = clients.get(r.client());
             if (last != null && last.seq() >= r.seq()) {
                 continue; // a retry decided again: executed once already
             }
-            StateMachine.Applied a = machine.apply(r.client(), r.op());
+            StateMachine.Applied a = applyOne(r);
             if (!(a.result() instanceof Result.Busy)) {
                 clients.put(r.client(), new Executed(r.seq(), a.result())); // busy: it changed nothing, and may run again
             }
@@ -110,6 +114,22 @@ public final class Replica {
                     out.send(addr, new PaxosMsg.Notice(n.client(), n.result()));
                 }
             }
+        }
+    }
+
+    /**
+     * Applies one op. An exception out of the service is its bug, but one that every replica meets at
+     * the same entry, at every restart too: a refusal (named by the exception's class alone, which is
+     * the same everywhere) keeps the log from holding a poison pill. A broken invariant still crashes.
+     */
+    private StateMachine.Applied applyOne(Request r) {
+        try {
+            return machine.apply(r.client(), r.op());
+        } catch (Check.InvariantViolation e) {
+            throw e;
+        } catch (RuntimeException e) {
+            return new StateMachine.Applied(new Result.Aborted("cannot apply " + OpCheck.name(r.op()) + ": "
+                    + e.getClass().getSimpleName()), List.of());
         }
     }
 
