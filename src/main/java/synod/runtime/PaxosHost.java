@@ -258,11 +258,17 @@ public final class PaxosHost implements Transport.Listener {
         }
     }
 
-    private static List<String> encode(List<Object> records) {
+    /**
+     * A record's log line. Written as UTF-8 bytes first: that writer escapes a string that is not
+     * valid UTF-16 (a lone surrogate, which "\ud800" in a peer's JSON can carry in) as {@code \uD800},
+     * so the line is valid text the log accepts and reads back as the same string. The string
+     * writer would keep the lone surrogate, the log would refuse the line, and the node would stop.
+     */
+    static List<String> encode(List<Object> records) {
         List<String> lines = new ArrayList<>(records.size());
         for (Object r : records) {
             try {
-                lines.add(JSON.writeValueAsString(r));
+                lines.add(new String(JSON.writeValueAsBytes(r), java.nio.charset.StandardCharsets.UTF_8));
             } catch (JsonProcessingException e) {
                 throw new UncheckedIOException(e);
             }
