@@ -100,6 +100,8 @@ public final class PaxosHost implements Transport.Listener {
     public void onMessage(String from, Message m) {
         if (m instanceof Control c) {
             onControl(from, c);
+        } else if (m instanceof MessageCheck.BadRequest b) {
+            refuse(from, b);
         } else if (m instanceof PaxosMsg pm) {
             if (cutOff(from) || lost()) {
                 return;
@@ -111,6 +113,20 @@ public final class PaxosHost implements Transport.Listener {
         } else {
             throw new synod.core.BadMessage("a Paxos node does not take " + m);
         }
+    }
+
+    /**
+     * A client request the edge refused: answered with the reason, never proposed. A member only
+     * forwards requests that passed its own edge, so one that sends a bad one is refused like any
+     * bad peer message.
+     */
+    private void refuse(String from, MessageCheck.BadRequest b) {
+        if (group.contains(from)) {
+            throw new synod.core.BadMessage(from + " forwarded a request its edge should have refused: " + b.reason());
+        }
+        log.info("refused a request from {}: {}", from, b.reason());
+        transport.send(from, new PaxosMsg.ClientReply(b.client(), b.seq(), new synod.app.Result.Aborted(b.reason()),
+                node.leaderId()));
     }
 
     private void onControl(String from, Control c) {

@@ -67,7 +67,7 @@ public final class PaxosMain {
                 ProcessHandle.current().pid());
 
         EventLoop loop = new EventLoop("paxos-" + id);
-        PaxosHost host = new PaxosHost(node, group, disk, loop, new FrameCodec(cfg.frameBytesMax()),
+        PaxosHost host = new PaxosHost(node, group, disk, loop, new FrameCodec(cfg.frameBytesMax(), new MessageCheck(group.size())),
                 cfg.transportSettings(), cl.hasOption("master"));
         List<InetSocketAddress> peers = new ArrayList<>();
         List<String> peerIds = new ArrayList<>();

@@ -37,6 +37,8 @@ class FrameCodecTest {
         Value v = new Value(List.of(new Request("c1", 1, new Op.Lock("0")), new Request("c2", 4, new Op.Unlock("x"))));
         PValue pv = new PValue(b, 7, v);
         ObjectNode checkpoint = new ObjectMapper().createObjectNode().put("slot", 4);
+        checkpoint.putObject("state").put("locks", "{}");
+        checkpoint.putObject("clients").putObject("c1").put("seq", 2).putObject("result").put("result", "ok");
         return List.of(
                 new Control.SetLive(List.of("n1", "n2")),
                 new Control.SetDropRate(0.2, 42),
