@@ -7,6 +7,7 @@ import java.util.Random;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import synod.core.Check;
 import synod.core.Output;
 
 /**
@@ -259,13 +260,24 @@ final class Leader {
         }
     }
 
-    /** Proposes the queued requests: up to {@code maxBatch} a slot, while the window has room. */
+    /**
+     * Proposes the queued requests: up to {@code maxBatch} a slot, and no more than one frame holds
+     * ({@link WireSize#valueBudget}), while the window has room.
+     */
     void proposeQueued(Output out) {
+        int budget = WireSize.valueBudget(cfg.frameBytesMax());
         while (role == Role.LEADER && !queue.isEmpty() && proposals.size() < cfg.maxInFlight()) {
             List<Request> batch = new ArrayList<>();
+            long bytes = WireSize.VALUE_WRAP - 1; // the value's size: each request adds itself and a comma, but the first
             while (!queue.isEmpty() && batch.size() < cfg.maxBatch()) {
+                int size = WireSize.request(queue.peek()) + 1;
+                if (!batch.isEmpty() && bytes + size > budget) {
+                    break;
+                }
+                bytes += size;
                 batch.add(queue.poll());
             }
+            Check.that(bytes <= budget, "a request of %d bytes got past the edge's limit of %d", bytes, budget);
             long slot = nextSlot++;
             Value v = new Value(batch);
             proposals.put(slot, new Proposal(v, now));

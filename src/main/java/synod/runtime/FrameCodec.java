@@ -37,7 +37,7 @@ public final class FrameCodec {
 
     /** A codec that checks what it decodes with {@link MessageCheck#lenient}: for processes that are not Paxos nodes. */
     public FrameCodec(int frameBytesMax) {
-        this(frameBytesMax, MessageCheck.lenient());
+        this(frameBytesMax, MessageCheck.lenient(frameBytesMax));
     }
 
     /** A codec whose every decoded message passes {@code check} before anyone sees it (ARCHITECTURE "The edge"). */

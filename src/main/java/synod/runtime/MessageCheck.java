@@ -16,6 +16,7 @@ import synod.paxos.Ballot;
 import synod.paxos.PValue;
 import synod.paxos.PaxosMsg;
 import synod.paxos.Request;
+import synod.paxos.WireSize;
 import synod.snapshot.BankMsg;
 
 /**
@@ -74,24 +75,34 @@ public final class MessageCheck {
     private static final Map<Class<?>, List<Field>> FIELDS = new ConcurrentHashMap<>();
 
     private final int ballotNodeMax;
+    private final int requestBytesMax;
 
-    /** {@code ballotNodeMax}: the most nodes a group has (a ballot's node is a 1-based index in it). */
-    public MessageCheck(int ballotNodeMax) {
-        if (ballotNodeMax < 1) {
-            throw new IllegalArgumentException("ballotNodeMax " + ballotNodeMax);
+    /**
+     * For frames of at most {@code frameBytesMax} (a request must leave room for the messages that
+     * carry it: {@link WireSize#requestBudget}) and groups of at most {@code ballotNodeMax} nodes (a
+     * ballot's node is a 1-based index in its group).
+     */
+    public MessageCheck(int frameBytesMax, int ballotNodeMax) {
+        if (ballotNodeMax < 1 || frameBytesMax < 2 * WireSize.ENVELOPE) {
+            throw new IllegalArgumentException("frameBytesMax " + frameBytesMax + ", ballotNodeMax " + ballotNodeMax);
         }
         this.ballotNodeMax = ballotNodeMax;
+        this.requestBytesMax = WireSize.requestBudget(frameBytesMax);
     }
 
     /** For processes that are not Paxos nodes: any group size a config can describe. */
-    public static MessageCheck lenient() {
-        return new MessageCheck(1 << 16);
+    public static MessageCheck lenient(int frameBytesMax) {
+        return new MessageCheck(Math.max(frameBytesMax, 2 * WireSize.ENVELOPE), 1 << 16);
     }
 
     /** {@code m} if it is well-formed; a {@link BadRequest} in place of a bad client request. */
     public Message check(Message m) throws Bad {
         if (m instanceof PaxosMsg.ClientRequest c) {
             String why = ClientRules.problem(c.request());
+            if (why == null && WireSize.request(c.request()) > requestBytesMax) {
+                why = "the request takes " + WireSize.request(c.request()) + " bytes, more than the "
+                        + requestBytesMax + " a request may take";
+            }
             if (why == null) {
                 return m;
             }

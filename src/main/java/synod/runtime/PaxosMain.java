@@ -61,13 +61,14 @@ public final class PaxosMain {
             log.warn("cut a torn last line off paxos.log: {}", disk.tornTail());
         }
         long seed = Long.parseLong(cl.getOptionValue("seed", "380")) * 31 + k;
-        PaxosNode node = new PaxosNode(PaxosConfig.of(group), id, new Services(), new Random(seed));
+        PaxosNode node = new PaxosNode(PaxosConfig.of(group).withFrameBytesMax(cfg.frameBytesMax()), id, new Services(), new Random(seed));
         node.recover(PaxosHost.decode(disk.recovered()));
         log.info("node {} of {} recovered {} records; pid {}", id, group, disk.recovered().size(),
                 ProcessHandle.current().pid());
 
         EventLoop loop = new EventLoop("paxos-" + id);
-        PaxosHost host = new PaxosHost(node, group, disk, loop, new FrameCodec(cfg.frameBytesMax(), new MessageCheck(group.size())),
+        FrameCodec codec = new FrameCodec(cfg.frameBytesMax(), new MessageCheck(cfg.frameBytesMax(), group.size()));
+        PaxosHost host = new PaxosHost(node, group, disk, loop, codec,
                 cfg.transportSettings(), cl.hasOption("master"));
         List<InetSocketAddress> peers = new ArrayList<>();
         List<String> peerIds = new ArrayList<>();

@@ -27,7 +27,7 @@ import synod.paxos.Value;
  * closes). The poison pills a harness found are fixed cases here.
  */
 class MessageCheckTest {
-    final FrameCodec codec = new FrameCodec(1 << 20, new MessageCheck(3));
+    final FrameCodec codec = new FrameCodec(1 << 20, new MessageCheck(1 << 20, 3));
 
     Message decode(String json) throws FrameCodec.FrameException {
         return codec.decode(json.getBytes(StandardCharsets.UTF_8));
