@@ -67,6 +67,7 @@ final class Leader {
     private long lastSent;
     private long prepareFrom;
     private final TreeMap<String, PaxosMsg.Promise> promises = new TreeMap<>();
+    private final PromiseParts promiseParts = new PromiseParts();
     private final TreeMap<Long, Proposal> proposals = new TreeMap<>();
     private long nextSlot;
     private final ArrayDeque<Request> queue = new ArrayDeque<>();
@@ -177,6 +178,10 @@ final class Leader {
 
     void onPromise(String from, PaxosMsg.Promise p, Output out) {
         if (role != Role.CANDIDATE || !p.ballot().equals(ballot) || p.fromSlot() != prepareFrom) {
+            return;
+        }
+        p = promiseParts.add(from, p); // a promise too large for a frame counts once all its parts are in
+        if (p == null) {
             return;
         }
         if (p.checkpointSlot() > prepareFrom) {

@@ -13,6 +13,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import synod.app.Result;
 import synod.core.Message;
 import synod.paxos.Ballot;
+import synod.paxos.CheckpointParts;
 import synod.paxos.PValue;
 import synod.paxos.PaxosMsg;
 import synod.paxos.Request;
@@ -46,6 +47,10 @@ public final class MessageCheck {
     public static final int NAME_CHARS_MAX = 256;
     /** The highest group number a placement may name. */
     public static final int GROUPS_MAX = 1 << 10;
+    /** The most parts a promise comes in. */
+    public static final int PARTS_MAX = 1 << 20;
+    /** The largest checkpoint a peer may send in parts: one that the log can hold as one record. */
+    public static final long CHECKPOINT_BYTES_MAX = LogFormat.RECORD_BYTES_MAX;
 
     /** A peer message this node refuses: the connection that brought it is closed. */
     public static final class Bad extends Exception {
@@ -149,6 +154,12 @@ public final class MessageCheck {
         } else if (m instanceof PaxosMsg.Promise p) {
             slot(p.fromSlot(), "fromSlot");
             slot(p.checkpointSlot(), "checkpointSlot");
+            range(p.parts(), 1, PARTS_MAX, "parts");
+            range(p.part(), 0, p.parts() - 1, "part");
+        } else if (m instanceof PaxosMsg.CheckpointPart c) {
+            slot(c.slot(), "slot");
+            range(c.total(), 1, CHECKPOINT_BYTES_MAX, "total");
+            range(c.offset(), 0, c.total() - 1, "offset");
         } else if (m instanceof PaxosMsg.NewView v) {
             slot(v.fromSlot(), "fromSlot");
         } else if (m instanceof PaxosMsg.Accepted a) {
@@ -164,26 +175,9 @@ public final class MessageCheck {
         } else if (m instanceof PaxosMsg.CatchUpReply r) {
             slot(r.fromSlot(), "fromSlot");
             slot(r.checkpointSlot(), "checkpointSlot");
-            if (r.checkpoint() != null) {
-                checkpoint(r.checkpoint());
-            }
-        }
-    }
-
-    /**
-     * A checkpoint a peer sends must read as one: the slot it is at, the service's state and the
-     * exactly-once table, as {@code Replica.install} reads them. What the state holds inside is the
-     * service's own business (its restore reads what its snapshot wrote).
-     */
-    private static void checkpoint(JsonNode c) throws Bad {
-        if (!c.isObject() || !c.path("slot").canConvertToExactIntegral() || !c.path("state").isObject()
-                || !c.path("clients").isObject()) {
-            throw new Bad("a checkpoint is an object with a slot, a state and a clients table");
-        }
-        slot(c.get("slot").asLong(), "checkpoint slot");
-        for (JsonNode e : c.get("clients")) {
-            if (!e.isObject() || !e.path("seq").canConvertToExactIntegral() || !e.path("result").isObject()) {
-                throw new Bad("a checkpoint's clients table maps each client to its last seq and result");
+            String why = r.checkpoint() == null ? null : CheckpointParts.problem(r.checkpoint());
+            if (why != null) {
+                throw new Bad(why);
             }
         }
     }

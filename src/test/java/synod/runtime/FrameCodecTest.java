@@ -47,6 +47,8 @@ class FrameCodecTest {
                 new Control.QueryReply(9, List.of("n1 : E")),
                 new PaxosMsg.Prepare(b, 0),
                 new PaxosMsg.Promise(b, 0, List.of(pv, new PValue(b, 8, Value.NOOP)), 0),
+                new PaxosMsg.Promise(b, 0, List.of(pv), 0, 1, 3),
+                new PaxosMsg.CheckpointPart(4, 100, 250, "eyJzbG90Ijo0fQ=="),
                 new PaxosMsg.Nack(b, new Ballot(4, 1)),
                 new PaxosMsg.Accept(b, List.of(pv)),
                 new PaxosMsg.NewView(b, 7, List.of(pv)),

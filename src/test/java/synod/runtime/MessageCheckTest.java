@@ -149,7 +149,7 @@ class MessageCheckTest {
                 + "\"op\":{\"op\":\"put\",\"value\":\"v\"}}]}}", "Put.key is missing");
         closes("{\"type\":\"Accepted\",\"ballot\":{\"round\":1,\"node\":1},\"slots\":[1,null]}", "a list holds a null");
         closes("{\"type\":\"CatchUpReply\",\"fromSlot\":0,\"checkpointSlot\":0}", "CatchUpReply.decided is missing");
-        closes("{\"type\":\"Promise\",\"ballot\":{\"round\":1,\"node\":1},\"fromSlot\":0,\"checkpointSlot\":0}",
+        closes("{\"type\":\"Promise\",\"ballot\":{\"round\":1,\"node\":1},\"fromSlot\":0,\"checkpointSlot\":0,\"part\":0,\"parts\":1}",
                 "Promise.accepted is missing");
         closes("{\"type\":\"Hello\",\"port\":1}", "Hello.from is missing");
         closes("{\"type\":\"Query\",\"seq\":1,\"arg\":0}", "Query.what is missing");

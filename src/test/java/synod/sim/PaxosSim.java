@@ -49,7 +49,7 @@ final class PaxosSim {
     record Stats(int nodes, long events, long ticks, long chosen, long executed, long crashes, long tornCrashes,
                  long pointCrashes, long partitions, long dropped, long duplicated, long late, long installs,
                  long completed, long retries, long waits, long notHolders, long notices, long liveTicks,
-                 long fingerprint) {}
+                 long parts, long fingerprint) {}
 
     private final long seed;
     private final Random random;
@@ -80,9 +80,14 @@ final class PaxosSim {
     }
 
     private final ArrayDeque<Traced> trace = new ArrayDeque<>();
-    private long crashes, pointCrashes, partitions, installs, liveTicks = -1;
+    private long crashes, pointCrashes, partitions, installs, parts, liveTicks = -1;
 
     PaxosSim(long seed) {
+        this(seed, PaxosConfig.FRAME_BYTES_DEFAULT);
+    }
+
+    /** With frames of at most {@code frameBytesMax}: small ones make promises, views and checkpoints go in parts. */
+    PaxosSim(long seed, int frameBytesMax) {
         this.seed = seed;
         random = new Random(mix(seed));
         int n = seed % 2 == 0 ? 5 : 3;
@@ -91,7 +96,7 @@ final class PaxosSim {
             ids.add("n" + i);
         }
         cfg = new PaxosConfig(ids, 3, 15, 3, 48, 6, 1 + random.nextInt(6), 1 + random.nextInt(4),
-                2 + random.nextInt(10), 1 + random.nextInt(6));
+                2 + random.nextInt(10), 1 + random.nextInt(6), frameBytesMax);
         faultTicks = 300 + random.nextInt(500);
         double dropRate = random.nextDouble() * 0.2;
         double dupRate = random.nextDouble() * 0.1;
@@ -231,7 +236,7 @@ final class PaxosSim {
         }
         return new Stats(nodes.size(), events, now, truth.chosenCount(), truth.executedRequests(), crashes, tornCrashes,
                 pointCrashes, partitions, net.dropped(), net.duplicated(), net.late(), installs, completed, retries, waits,
-                notHolders, notices, liveTicks, truth.fingerprint() * 31 + events);
+                notHolders, notices, liveTicks, parts, truth.fingerprint() * 31 + events);
     }
 
     private void clientSend(String from, String to, PaxosMsg m) {
@@ -318,8 +323,13 @@ final class PaxosSim {
             return; // lost: the node is down or out of reach
         }
         event(p.from() + " -> " + p.to(), p.message());
-        if (p.message() instanceof PaxosMsg.CatchUpReply r && r.checkpoint() != null) {
+        if (p.message() instanceof PaxosMsg.CatchUpReply r && r.checkpoint() != null
+                || p.message() instanceof PaxosMsg.CheckpointPart c && c.offset() == 0) {
             installs++;
+        }
+        if (p.message() instanceof PaxosMsg.CheckpointPart
+                || p.message() instanceof PaxosMsg.Promise pr && pr.parts() > 1) {
+            parts++;
         }
         step(n, p.from(), p.message());
         if (random.nextBoolean()) {
