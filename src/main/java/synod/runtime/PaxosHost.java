@@ -43,6 +43,7 @@ public final class PaxosHost implements Transport.Listener {
     private final Set<String> live = new TreeSet<>();
     private final boolean exitWithMaster;
     private final List<String> group;
+    private final int frameBytesMax;
     private Random lossRandom = new Random(0);
     private double dropRate = 0;
     private String crashAt;
@@ -52,6 +53,7 @@ public final class PaxosHost implements Transport.Listener {
     public PaxosHost(PaxosNode node, List<String> group, FileLog disk, EventLoop loop, FrameCodec codec,
                      Transport.Settings settings, boolean exitWithMaster) {
         this.group = List.copyOf(group);
+        this.frameBytesMax = codec.frameBytesMax();
         this.log = LoggerFactory.getLogger("paxos." + node.id());
         this.node = node;
         this.disk = disk;
@@ -146,7 +148,8 @@ public final class PaxosHost implements Transport.Listener {
             crashAt = ca.point() == null || ca.point().isEmpty() ? null : ca.point(); // "" disarms
             crashClaim = ca.claim();
         } else if (c instanceof Control.Query q) {
-            transport.send(Envelope.MASTER, new Control.QueryReply(q.seq(), NodeQueries.answer(node, group, history, q)));
+            List<String> lines = NodeQueries.fit(NodeQueries.answer(node, group, history, q), frameBytesMax);
+            transport.send(Envelope.MASTER, new Control.QueryReply(q.seq(), lines));
         } else if (c instanceof Control.Shutdown) {
             exit(0, "shutdown requested by the master");
         } else {

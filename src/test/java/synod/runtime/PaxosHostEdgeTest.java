@@ -46,6 +46,7 @@ class PaxosHostEdgeTest {
     final FrameCodec codec = new FrameCodec(FRAME);
     Socket socket;
     DataInputStream in;
+    int port;
 
     @AfterEach
     void stop() throws IOException {
@@ -72,7 +73,7 @@ class PaxosHostEdgeTest {
         loop = new EventLoop("edge-n1");
         loop.onCrash(() -> crashed.set(true));
         PaxosHost host = new PaxosHost(node, List.of("n1"), disk, loop, codec, Transport.Settings.DEFAULT, false);
-        int port = freePort();
+        port = freePort();
         host.start(new InetSocketAddress("127.0.0.1", port), List.of(), List.of(), null, 10);
         loop.start();
         long deadline = System.currentTimeMillis() + BOUND_MILLIS;
@@ -174,5 +175,52 @@ class PaxosHostEdgeTest {
         assertFalse(log.contains("\"key\":null") || log.contains("\"op\":null") || log.contains("\"client\":null")
                 || log.contains("\\ud800") || log.contains("\\uD800"), "a refused request reached the log:\n" + log);
         assertNotNull(socket);
+    }
+
+    /** The next QueryReply for {@code seq}, skipping anything else. */
+    Control.QueryReply queryReply(long seq) throws IOException {
+        while (true) {
+            byte[] body = new byte[in.readInt()];
+            in.readFully(body);
+            Message m = codec.decode(body);
+            if (m instanceof Control.QueryReply r && r.seq() == seq) {
+                return r;
+            }
+        }
+    }
+
+    @Test
+    void theMastersQueriesAfterBigPutsAreAnsweredWithinAFrame() throws Exception {
+        startNode();
+        awaitServing();
+        for (int i = 1; i <= 4; i++) {
+            sendJson(request("\"c\"", i, "{\"op\":\"put\",\"key\":\"k" + i + "\",\"value\":\"" + "v".repeat(300_000)
+                    + "\"}"));
+            assertEquals(new Result.Ok(), reply(i).result());
+        }
+        socket.close();
+        socket = null;
+        // the master's connection: PrintLog, PrintView, the checkers' state
+        long deadline = System.currentTimeMillis() + BOUND_MILLIS;
+        while (socket == null) {
+            try {
+                socket = new Socket("127.0.0.1", port);
+            } catch (IOException e) {
+                if (System.currentTimeMillis() > deadline) {
+                    throw e;
+                }
+                sleep(20);
+            }
+        }
+        socket.setSoTimeout(BOUND_MILLIS);
+        in = new DataInputStream(socket.getInputStream());
+        send(new Control.Hello("master", -1));
+        long seq = 0;
+        for (String what : List.of("log", "state", "view", "info")) {
+            send(new Control.Query(++seq, what, 0));
+            Control.QueryReply r = queryReply(seq);
+            assertFalse(r.lines().isEmpty(), what);
+        }
+        assertFalse(crashed.get(), "the node's loop crashed");
     }
 }
