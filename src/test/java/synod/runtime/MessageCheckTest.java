@@ -125,6 +125,13 @@ class MessageCheckTest {
         assertEquals(4, b.seq());
         refused(request("\"client\":\"c1\",\"seq\":4,\"op\":{\"op\":\"put\",\"key\":\"k\",\"value\":\"v\",\"x\":1}"),
                 "does not decode");
+        // no coercion: a number, a fraction or a boolean where text belongs is not that text
+        refused(op("{\"op\":\"put\",\"key\":5,\"value\":\"v\"}"), "does not decode");
+        refused(op("{\"op\":\"get\",\"key\":true}"), "does not decode");
+        refused(op("{\"op\":\"lock\",\"lock\":1.5}"), "does not decode");
+        refused(op("{\"op\":\"transfer\",\"from\":\"A\",\"to\":\"B\",\"amount\":\"5\"}"), "does not decode");
+        assertThrows(FrameCodec.FrameException.class, () -> decode(request("\"client\":5,\"seq\":4")),
+                "a client id that is a number names nobody to answer");
         assertThrows(FrameCodec.FrameException.class, () -> decode(request("\"client\":\"c1\",\"seq\":\"4\"")),
                 "without a request number that reads as one, there is nobody to answer");
     }
