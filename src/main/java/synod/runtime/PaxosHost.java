@@ -297,7 +297,8 @@ public final class PaxosHost implements Transport.Listener {
 
     @Override
     public void onDisconnected(String peer, boolean outbound) {
-        if (peer.equals(Envelope.MASTER) && exitWithMaster) {
+        // Only this node's own link to the master: anyone can dial in saying Hello as "master" and hang up.
+        if (peer.equals(Envelope.MASTER) && outbound && exitWithMaster) {
             exit(0, "master connection closed");
         }
     }
