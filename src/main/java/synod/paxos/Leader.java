@@ -282,7 +282,8 @@ final class Leader {
                 bytes += size;
                 batch.add(queue.poll());
             }
-            Check.that(bytes <= budget, "a request of %d bytes got past the edge's limit of %d", bytes, budget);
+            Check.that(bytes <= budget, "a value of one request takes %d bytes, over the %d a slot may: the request"
+                    + " got past the edge's limit", bytes, budget);
             long slot = nextSlot++;
             Value v = new Value(batch);
             proposals.put(slot, new Proposal(v, now));
