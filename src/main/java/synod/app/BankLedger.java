@@ -26,6 +26,9 @@ public final class BankLedger {
     private final java.util.HashSet<String> modified = new java.util.HashSet<>();
 
     public Result apply(Op op) {
+        if (OpCheck.missing(op) != null) {
+            return OpCheck.refusal("bank", op);
+        }
         if (op instanceof Op.Open o) {
             o.accounts().forEach(a -> accounts.put(a, o.balance()));
             o.accounts().forEach(modified::remove);
@@ -38,7 +41,7 @@ public final class BankLedger {
             Long have = accounts.get(b.account());
             return have == null ? new Result.Aborted("no account " + b.account()) : new Result.Amount(b.account(), have);
         }
-        throw new IllegalArgumentException("the bank cannot apply " + op);
+        return OpCheck.refusal("bank", op);
     }
 
     private Result transfer(Op.Transfer t) {

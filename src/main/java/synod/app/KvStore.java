@@ -11,6 +11,9 @@ public final class KvStore {
     private final TreeMap<String, String> entries = new TreeMap<>();
 
     public Result apply(Op op) {
+        if (OpCheck.missing(op) != null) {
+            return OpCheck.refusal("key-value store", op);
+        }
         if (op instanceof Op.Put p) {
             entries.put(p.key(), p.value());
             return new Result.Ok();
@@ -22,7 +25,7 @@ public final class KvStore {
         if (op instanceof Op.Delete d) {
             return entries.remove(d.key()) == null ? new Result.NotFound(d.key()) : new Result.Ok();
         }
-        throw new IllegalArgumentException("the key-value store cannot apply " + op);
+        return OpCheck.refusal("key-value store", op);
     }
 
     /** The value under {@code key}, or null. */

@@ -26,13 +26,19 @@ public final class LockTable implements StateMachine {
 
     @Override
     public Applied apply(String client, Op op) {
+        if (OpCheck.missing(op) != null) {
+            return new Applied(OpCheck.refusal("lock service", op), List.of());
+        }
+        if (client == null) {
+            return new Applied(new Result.Aborted(OpCheck.name(op) + ": the client is missing"), List.of());
+        }
         if (op instanceof Op.Lock l) {
             return lock(client, l.lock());
         }
         if (op instanceof Op.Unlock u) {
             return unlock(client, u.lock());
         }
-        throw new IllegalArgumentException("the lock service cannot apply " + op);
+        return new Applied(OpCheck.refusal("lock service", op), List.of());
     }
 
     private Applied lock(String client, String lock) {

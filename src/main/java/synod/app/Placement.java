@@ -20,6 +20,9 @@ public final class Placement {
 
     /** Replaces the placement; refuses overlapping or inverted ranges, changing nothing. */
     public Result apply(Op.Place p) {
+        if (OpCheck.missing(p) != null) {
+            return OpCheck.refusal("placement", p);
+        }
         List<Op.Range> sorted = new ArrayList<>(p.ranges());
         sorted.sort((a, b) -> NodeIds.ORDER.compare(a.first(), b.first()));
         for (int i = 0; i < sorted.size(); i++) {

@@ -64,6 +64,9 @@ public final class Services implements StateMachine {
 
     @Override
     public Applied apply(String client, long seq, Op op) {
+        if (OpCheck.missing(op) != null) {
+            return new Applied(OpCheck.refusal("services", op), List.of()); // a refusal, never an exception
+        }
         if (op instanceof Op.Lock || op instanceof Op.Unlock) {
             return locks.apply(client, op); // grants to waiters are notices for other clients
         }

@@ -7,6 +7,7 @@ import java.util.Random;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import synod.core.Check;
 import synod.core.Output;
 
 /**
@@ -66,6 +67,7 @@ final class Leader {
     private long lastSent;
     private long prepareFrom;
     private final TreeMap<String, PaxosMsg.Promise> promises = new TreeMap<>();
+    private final PromiseParts promiseParts = new PromiseParts();
     private final TreeMap<Long, Proposal> proposals = new TreeMap<>();
     private long nextSlot;
     private final ArrayDeque<Request> queue = new ArrayDeque<>();
@@ -185,6 +187,10 @@ final class Leader {
         if (role != Role.CANDIDATE || !p.ballot().equals(ballot) || p.fromSlot() != prepareFrom) {
             return;
         }
+        p = promiseParts.add(from, p); // a promise too large for a frame counts once all its parts are in
+        if (p == null) {
+            return;
+        }
         if (p.checkpointSlot() > prepareFrom) {
             // That acceptor forgot slots this node never applied: learn them first, lead later.
             net.send(from, new PaxosMsg.CatchUp(replica.slotOut()), out);
@@ -266,13 +272,25 @@ final class Leader {
         }
     }
 
-    /** Proposes the queued requests: up to {@code maxBatch} a slot, while the window has room. */
+    /**
+     * Proposes the queued requests: up to {@code maxBatch} a slot, and no more than one frame holds
+     * ({@link WireSize#valueBudget}), while the window has room.
+     */
     void proposeQueued(Output out) {
+        int budget = WireSize.valueBudget(cfg.frameBytesMax());
         while (role == Role.LEADER && !queue.isEmpty() && proposals.size() < cfg.maxInFlight()) {
             List<Request> batch = new ArrayList<>();
+            long bytes = WireSize.VALUE_WRAP - 1; // the value's size: each request adds itself and a comma, but the first
             while (!queue.isEmpty() && batch.size() < cfg.maxBatch()) {
+                int size = WireSize.request(queue.peek()) + 1;
+                if (!batch.isEmpty() && bytes + size > budget) {
+                    break;
+                }
+                bytes += size;
                 batch.add(queue.poll());
             }
+            Check.that(bytes <= budget, "a value of one request takes %d bytes, over the %d a slot may: the request"
+                    + " got past the edge's limit", bytes, budget);
             long slot = nextSlot++;
             Value v = new Value(batch);
             proposals.put(slot, new Proposal(v, now));

@@ -13,9 +13,17 @@ public sealed interface PaxosMsg extends Message {
 
     /**
      * Phase 1b. {@code checkpointSlot}: this acceptor forgot slots below it (they are decided and in
-     * its checkpoint), so a candidate behind it must catch up before it can lead.
+     * its checkpoint), so a candidate behind it must catch up before it can lead. A promise whose
+     * accepted values do not fit one frame travels as {@code parts} messages ({@code part} 0 to
+     * parts - 1, each with some of them); the candidate counts it once it holds every part.
      */
-    record Promise(Ballot ballot, long fromSlot, List<PValue> accepted, long checkpointSlot) implements PaxosMsg {}
+    record Promise(Ballot ballot, long fromSlot, List<PValue> accepted, long checkpointSlot, int part, int parts)
+            implements PaxosMsg {
+        /** A promise in one message. */
+        public Promise(Ballot ballot, long fromSlot, List<PValue> accepted, long checkpointSlot) {
+            this(ballot, fromSlot, accepted, checkpointSlot, 0, 1);
+        }
+    }
 
     /** Refusal of {@code ballot}: this acceptor has promised the higher {@code promised}. */
     record Nack(Ballot ballot, Ballot promised) implements PaxosMsg {}
@@ -57,6 +65,13 @@ public sealed interface PaxosMsg extends Message {
             }
         }
     }
+
+    /**
+     * Bytes {@code offset ..} of a checkpoint at {@code slot} that does not fit one frame (its JSON,
+     * {@code total} bytes of UTF-8, in base64 {@code data}): a catch-up sends the parts in order,
+     * then the decided slots after it, and the receiver installs the checkpoint once it holds it whole.
+     */
+    record CheckpointPart(long slot, long offset, long total, String data) implements PaxosMsg {}
 
     /** A client's request, sent to any node (a follower forwards it to the leader). */
     record ClientRequest(Request request) implements PaxosMsg {}

@@ -30,6 +30,8 @@ public final class PaxosNode implements Leader.Net {
     private final Replica replica;
     private final Leader leader;
     private final ArrayDeque<Local> local = new ArrayDeque<>();
+    private final Parts parts;
+    private final CheckpointParts checkpointParts = new CheckpointParts();
     private final List<Request> parked = new ArrayList<>();
     /** The earliest tick at which a heartbeat may make this node ask the leader to catch it up again. */
     private long nextCatchUp = 0;
@@ -43,6 +45,7 @@ public final class PaxosNode implements Leader.Net {
         this.cfg = cfg;
         this.me = me;
         this.replica = new Replica(machine);
+        this.parts = new Parts(cfg.frameBytesMax());
         this.leader = new Leader(cfg, me, random, acceptor, replica, this);
     }
 
@@ -149,7 +152,9 @@ public final class PaxosNode implements Leader.Net {
         if (to.equals(me)) {
             local.add(new Local(me, m));
         } else {
-            out.send(to, m);
+            for (PaxosMsg part : parts.of(m)) { // everything for the wire is cut below the frame limit
+                out.send(to, part);
+            }
         }
     }
 
@@ -215,6 +220,11 @@ public final class PaxosNode implements Leader.Net {
             send(from, replica.catchUp(c.fromSlot(), cfg.catchUpBatch()), out);
         } else if (m instanceof PaxosMsg.CatchUpReply r) {
             onCatchUpReply(r, out);
+        } else if (m instanceof PaxosMsg.CheckpointPart p) {
+            com.fasterxml.jackson.databind.JsonNode whole = checkpointParts.add(from, p);
+            if (whole != null) {
+                onCatchUpReply(new PaxosMsg.CatchUpReply(p.slot(), List.of(), p.slot(), whole), out);
+            }
         } else {
             throw new BadMessage("a node does not take " + m.getClass().getSimpleName() + " from " + from);
         }

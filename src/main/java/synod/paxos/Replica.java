@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import synod.app.Op;
+import synod.app.OpCheck;
 import synod.app.Result;
 import synod.app.StateMachine;
 import synod.core.Check;
@@ -94,15 +95,18 @@ public final class Replica {
 
     private void apply(Value value, String leader, Output out) {
         for (Request r : value.requests()) {
+            if (r.client() == null) {
+                continue; // nobody to answer or remember: skipped alike on every replica (the edge lets none in)
+            }
             if (r.op() instanceof Op.Txn) {
-                collect(machine.apply(r.client(), r.seq(), r.op()), leader, out); // idempotent: no exactly-once entry
+                collect(applyOne(r), leader, out); // idempotent: no exactly-once entry
                 continue;
             }
             Executed last = clients.get(r.client());
             if (last != null && last.seq() >= r.seq()) {
                 continue; // a retry decided again: executed once already
             }
-            StateMachine.Applied a = machine.apply(r.client(), r.seq(), r.op());
+            StateMachine.Applied a = applyOne(r);
             if (a.result() != null) {
                 answer(r.client(), r.seq(), a.result(), leader, out);
             }
@@ -149,6 +153,22 @@ public final class Replica {
         List<String> t = List.copyOf(touched);
         touched.clear();
         return t;
+    }
+
+    /**
+     * Applies one op. An exception out of the service is its bug, but one that every replica meets at
+     * the same entry, at every restart too: a refusal (named by the exception's class alone, which is
+     * the same everywhere) keeps the log from holding a poison pill. A broken invariant still crashes.
+     */
+    private StateMachine.Applied applyOne(Request r) {
+        try {
+            return machine.apply(r.client(), r.seq(), r.op());
+        } catch (Check.InvariantViolation e) {
+            throw e;
+        } catch (RuntimeException e) {
+            return new StateMachine.Applied(new Result.Aborted("cannot apply " + OpCheck.name(r.op()) + ": "
+                    + e.getClass().getSimpleName()), List.of());
+        }
     }
 
     /**

@@ -2,7 +2,13 @@ package synod.runtime;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.MapperFeature;
+import com.fasterxml.jackson.databind.cfg.CoercionAction;
+import com.fasterxml.jackson.databind.cfg.CoercionInputShape;
+import com.fasterxml.jackson.databind.type.LogicalType;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.jsontype.NamedType;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -30,16 +36,32 @@ public final class FrameCodec {
 
     private final ObjectMapper mapper;
     private final int frameBytesMax;
+    private final MessageCheck check;
 
+    /** A codec that checks what it decodes with {@link MessageCheck#lenient}: for processes that are not Paxos nodes. */
     public FrameCodec(int frameBytesMax) {
+        this(frameBytesMax, MessageCheck.lenient(frameBytesMax));
+    }
+
+    /** A codec whose every decoded message passes {@code check} before anyone sees it (ARCHITECTURE "The edge"). */
+    public FrameCodec(int frameBytesMax, MessageCheck check) {
         if (frameBytesMax < 16) {
             throw new IllegalArgumentException("frameBytesMax too small: " + frameBytesMax);
         }
         this.frameBytesMax = frameBytesMax;
-        this.mapper = new ObjectMapper()
+        this.check = check;
+        // Strict: a number where text belongs, text or a fraction where an integer belongs, is malformed.
+        this.mapper = JsonMapper.builder()
                 .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, true)
                 .configure(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES, true)
-                .configure(DeserializationFeature.FAIL_ON_TRAILING_TOKENS, true);
+                .configure(DeserializationFeature.FAIL_ON_TRAILING_TOKENS, true)
+                .configure(DeserializationFeature.ACCEPT_FLOAT_AS_INT, false)
+                .configure(MapperFeature.ALLOW_COERCION_OF_SCALARS, false)
+                .withCoercionConfig(LogicalType.Textual, text -> text
+                        .setCoercion(CoercionInputShape.Integer, CoercionAction.Fail)
+                        .setCoercion(CoercionInputShape.Float, CoercionAction.Fail)
+                        .setCoercion(CoercionInputShape.Boolean, CoercionAction.Fail))
+                .build();
         register(Control.class);
         register(BankMsg.class);
         register(PaxosMsg.class);
@@ -91,19 +113,56 @@ public final class FrameCodec {
         return length;
     }
 
-    /** Decodes one frame body; malformed JSON or an unknown type is a FrameException. */
+    /**
+     * Decodes one frame body and checks it ({@link MessageCheck}). Malformed JSON, an unknown type or
+     * a message the check refuses is a FrameException; a client request the check refuses, or one
+     * that does not decode but still names its client and number, is a {@link MessageCheck.BadRequest}
+     * for the node to answer.
+     */
     public Message decode(byte[] body) throws FrameException {
+        Message m;
         try {
-            Message m = mapper.readValue(body, Message.class);
-            if (m == null) {
-                throw new FrameException("frame holds JSON null");
-            }
-            return m;
-        } catch (FrameException e) {
-            throw e;
+            m = mapper.readValue(body, Message.class);
         } catch (IOException | RuntimeException e) {
+            Message answer = unreadableRequest(body, e);
+            if (answer != null) {
+                return answer;
+            }
             String text = new String(body, 0, Math.min(body.length, 120), StandardCharsets.UTF_8);
             throw new FrameException("malformed frame (" + e.getClass().getSimpleName() + "): " + text, e);
         }
+        if (m == null) {
+            throw new FrameException("frame holds JSON null");
+        }
+        try {
+            return check.check(m);
+        } catch (MessageCheck.Bad e) {
+            throw new FrameException("refused: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * A client request that does not decode (an unknown op, a field of the wrong type) but whose
+     * client id and request number can be read: an answer the client can match, rather than a
+     * closed connection and a client left waiting. Null for anything else.
+     */
+    private Message unreadableRequest(byte[] body, Exception why) {
+        JsonNode tree;
+        try {
+            tree = mapper.readTree(body);
+        } catch (IOException | RuntimeException e) {
+            return null;
+        }
+        if (tree == null || !"ClientRequest".equals(tree.path("type").textValue())) {
+            return null;
+        }
+        JsonNode client = tree.path("request").path("client");
+        JsonNode seq = tree.path("request").path("seq");
+        if (!client.isTextual() || !seq.isIntegralNumber() || !seq.canConvertToLong()) {
+            return null;
+        }
+        String id = ClientRules.idProblem(client.textValue()) == null ? client.textValue() : null;
+        return new MessageCheck.BadRequest(id, seq.longValue(),
+                "bad request: it does not decode (" + why.getClass().getSimpleName() + ")");
     }
 }

@@ -59,6 +59,9 @@ final class History {
         if (m instanceof PaxosMsg.CatchUpReply r) {
             return 1 + requests(r.decided()) + (r.checkpoint() == null ? 0 : r.checkpoint().size());
         }
+        if (m instanceof PaxosMsg.CheckpointPart p) {
+            return 1 + p.data().length() / 64; // up to a frame of state: weighed as that much in small requests
+        }
         if (m instanceof PaxosMsg.Decide d && d.value() != null) {
             return 1 + d.value().requests().size();
         }

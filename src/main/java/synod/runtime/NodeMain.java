@@ -109,7 +109,7 @@ public final class NodeMain implements Transport.Listener {
 
     @Override
     public void onDisconnected(String peer, boolean outbound) {
-        if (peer.equals(Envelope.MASTER)) {
+        if (peer.equals(Envelope.MASTER) && outbound) { // not a stranger who dialled in as "master" and hung up
             log.info("master connection closed; exiting");
             exit(0);
         } else if (outbound) {

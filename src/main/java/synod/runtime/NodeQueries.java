@@ -36,6 +36,45 @@ final class NodeQueries {
         }
     }
 
+    /** The longest line an answer keeps whole when the answer would not fit a frame. */
+    static final int LINE_CHARS_MAX = 2048;
+
+    /**
+     * {@code lines} as an answer that fits a frame of {@code frameBytesMax} (a node that built a
+     * larger one would die encoding it): unchanged if they fit; else each line longer than
+     * {@link #LINE_CHARS_MAX} is cut, saying how long it was, and if that is not enough, the oldest
+     * lines are left out, saying how many.
+     */
+    static List<String> fit(List<String> lines, int frameBytesMax) {
+        long budget = synod.paxos.WireSize.entriesBudget(frameBytesMax);
+        if (size(lines) <= budget) {
+            return lines;
+        }
+        List<String> cut = new ArrayList<>(lines.size());
+        for (String l : lines) {
+            cut.add(l.length() <= LINE_CHARS_MAX ? l
+                    : l.substring(0, LINE_CHARS_MAX) + "... (" + l.length() + " chars in all)");
+        }
+        int from = 0;
+        long total = size(cut);
+        while (total > budget && from < cut.size()) {
+            total -= synod.paxos.WireSize.string(cut.get(from)) + 1;
+            from++;
+        }
+        List<String> kept = new ArrayList<>();
+        kept.add("... (" + from + " earlier lines left out: the answer must fit a frame)");
+        kept.addAll(cut.subList(from, cut.size()));
+        return kept;
+    }
+
+    private static long size(List<String> lines) {
+        long n = 0;
+        for (String l : lines) {
+            n += synod.paxos.WireSize.string(l) + 1;
+        }
+        return n;
+    }
+
     private static synod.app.BankLedger bank(PaxosNode node) {
         if (!(node.replica().machine() instanceof synod.app.Services s)) {
             throw new IllegalStateException("node " + node.id() + " does not run the bank");

@@ -44,6 +44,7 @@ public final class PaxosHost implements Transport.Listener {
     private final boolean exitWithMaster;
     private final List<String> group;
     private final Layout layout;
+    private final int frameBytesMax;
     private Random lossRandom = new Random(0);
     private double dropRate = 0;
     private String crashAt;
@@ -60,6 +61,7 @@ public final class PaxosHost implements Transport.Listener {
                      Transport.Settings settings, boolean exitWithMaster) {
         this.group = List.copyOf(group);
         this.layout = layout;
+        this.frameBytesMax = codec.frameBytesMax();
         this.log = LoggerFactory.getLogger("paxos." + node.id());
         this.node = node;
         this.disk = disk;
@@ -113,6 +115,8 @@ public final class PaxosHost implements Transport.Listener {
     public void onMessage(String from, Message m) {
         if (m instanceof Control c) {
             onControl(from, c);
+        } else if (m instanceof MessageCheck.BadRequest b) {
+            refuse(from, b);
         } else if (m instanceof PaxosMsg || m instanceof synod.txn.TxnMsg) {
             if (cutOff(from) || lost()) {
                 return;
@@ -124,6 +128,20 @@ public final class PaxosHost implements Transport.Listener {
         } else {
             throw new synod.core.BadMessage("a Paxos node does not take " + m);
         }
+    }
+
+    /**
+     * A client request the edge refused: answered with the reason, never proposed. A member only
+     * forwards requests that passed its own edge, so one that sends a bad one is refused like any
+     * bad peer message.
+     */
+    private void refuse(String from, MessageCheck.BadRequest b) {
+        if (group.contains(from)) {
+            throw new synod.core.BadMessage(from + " forwarded a request its edge should have refused: " + b.reason());
+        }
+        log.info("refused a request from {}: {}", from, b.reason());
+        transport.send(from, new PaxosMsg.ClientReply(b.client(), b.seq(), new synod.app.Result.Aborted(b.reason()),
+                node.leaderId()));
     }
 
     private void onControl(String from, Control c) {
@@ -145,7 +163,8 @@ public final class PaxosHost implements Transport.Listener {
         } else if (c instanceof Control.Campaign) {
             round.add(node.campaign());
         } else if (c instanceof Control.Query q) {
-            transport.send(Envelope.MASTER, new Control.QueryReply(q.seq(), NodeQueries.answer(node, group, history, q)));
+            List<String> lines = NodeQueries.fit(NodeQueries.answer(node, group, history, q), frameBytesMax);
+            transport.send(Envelope.MASTER, new Control.QueryReply(q.seq(), lines));
         } else if (c instanceof Control.Shutdown) {
             exit(0, "shutdown requested by the master");
         } else {
@@ -274,11 +293,17 @@ public final class PaxosHost implements Transport.Listener {
         }
     }
 
-    private static List<String> encode(List<Object> records) {
+    /**
+     * A record's log line. Written as UTF-8 bytes first: that writer escapes a string that is not
+     * valid UTF-16 (a lone surrogate, which "\ud800" in a peer's JSON can carry in) as {@code \uD800},
+     * so the line is valid text the log accepts and reads back as the same string. The string
+     * writer would keep the lone surrogate, the log would refuse the line, and the node would stop.
+     */
+    static List<String> encode(List<Object> records) {
         List<String> lines = new ArrayList<>(records.size());
         for (Object r : records) {
             try {
-                lines.add(JSON.writeValueAsString(r));
+                lines.add(new String(JSON.writeValueAsBytes(r), java.nio.charset.StandardCharsets.UTF_8));
             } catch (JsonProcessingException e) {
                 throw new UncheckedIOException(e);
             }
@@ -288,7 +313,8 @@ public final class PaxosHost implements Transport.Listener {
 
     @Override
     public void onDisconnected(String peer, boolean outbound) {
-        if (peer.equals(Envelope.MASTER) && exitWithMaster) {
+        // Only this node's own link to the master: anyone can dial in saying Hello as "master" and hang up.
+        if (peer.equals(Envelope.MASTER) && outbound && exitWithMaster) {
             exit(0, "master connection closed");
         }
     }

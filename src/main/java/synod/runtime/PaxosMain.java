@@ -70,7 +70,8 @@ public final class PaxosMain {
         long seed = Long.parseLong(cl.getOptionValue("seed", "380")) * 31 + k;
         int myGroup = layout.groupOf(id);
         Services services = new Services(myGroup);
-        PaxosNode node = new PaxosNode(PaxosConfig.of(group), id, services, new Random(seed));
+        PaxosNode node = new PaxosNode(PaxosConfig.of(group).withFrameBytesMax(cfg.frameBytesMax()), id, services,
+                new Random(seed));
         if (layout.groups().size() > 1) {
             node.enableTxn(layout.groups(), myGroup, services.txns(), synod.txn.TxnAgent.Timing.DEFAULT);
         }
@@ -79,7 +80,8 @@ public final class PaxosMain {
                 ProcessHandle.current().pid());
 
         EventLoop loop = new EventLoop("paxos-" + id);
-        PaxosHost host = new PaxosHost(node, group, layout, disk, loop, new FrameCodec(cfg.frameBytesMax()),
+        FrameCodec codec = new FrameCodec(cfg.frameBytesMax(), new MessageCheck(cfg.frameBytesMax(), group.size()));
+        PaxosHost host = new PaxosHost(node, group, layout, disk, loop, codec,
                 cfg.transportSettings(), cl.hasOption("master"));
         List<InetSocketAddress> peers = new ArrayList<>();
         List<String> peerIds = new ArrayList<>();

@@ -37,6 +37,8 @@ class FrameCodecTest {
         Value v = new Value(List.of(new Request("c1", 1, new Op.Lock("0")), new Request("c2", 4, new Op.Unlock("x"))));
         PValue pv = new PValue(b, 7, v);
         ObjectNode checkpoint = new ObjectMapper().createObjectNode().put("slot", 4);
+        checkpoint.putObject("state").put("locks", "{}");
+        checkpoint.putObject("clients").putObject("c1").put("seq", 2).putObject("result").put("result", "ok");
         return List.of(
                 new Control.SetLive(List.of("n1", "n2")),
                 new Control.SetDropRate(0.2, 42),
@@ -45,6 +47,8 @@ class FrameCodecTest {
                 new Control.QueryReply(9, List.of("n1 : E")),
                 new PaxosMsg.Prepare(b, 0),
                 new PaxosMsg.Promise(b, 0, List.of(pv, new PValue(b, 8, Value.NOOP)), 0),
+                new PaxosMsg.Promise(b, 0, List.of(pv), 0, 1, 3),
+                new PaxosMsg.CheckpointPart(4, 100, 250, "eyJzbG90Ijo0fQ=="),
                 new PaxosMsg.Nack(b, new Ballot(4, 1)),
                 new PaxosMsg.Accept(b, List.of(pv)),
                 new PaxosMsg.NewView(b, 7, List.of(pv)),

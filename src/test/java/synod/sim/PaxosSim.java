@@ -47,7 +47,7 @@ final class PaxosSim implements SimCluster.Observer {
     record Stats(int nodes, long events, long ticks, long chosen, long executed, long crashes, long tornCrashes,
                  long pointCrashes, long partitions, long dropped, long duplicated, long late, long installs,
                  long completed, long retries, long waits, long notHolders, long notices, long liveTicks,
-                 long fingerprint) {}
+                 long parts, long fingerprint) {}
 
     private final long seed;
     private final Random random;
@@ -67,6 +67,11 @@ final class PaxosSim implements SimCluster.Observer {
     private long liveTicks = -1;
 
     PaxosSim(long seed) {
+        this(seed, PaxosConfig.FRAME_BYTES_DEFAULT);
+    }
+
+    /** With frames of at most {@code frameBytesMax}: small ones make promises, views and checkpoints go in parts. */
+    PaxosSim(long seed, int frameBytesMax) {
         this.seed = seed;
         random = new Random(Sim.mix(seed));
         int n = seed % 2 == 0 ? 5 : 3;
@@ -75,7 +80,7 @@ final class PaxosSim implements SimCluster.Observer {
             ids.add("n" + i);
         }
         cfg = new PaxosConfig(ids, 3, 15, 3, 48, 6, 1 + random.nextInt(6), 1 + random.nextInt(4),
-                2 + random.nextInt(10), 1 + random.nextInt(6));
+                2 + random.nextInt(10), 1 + random.nextInt(6), frameBytesMax);
         faultTicks = 300 + random.nextInt(500);
         double dropRate = random.nextDouble() * 0.2;
         double dupRate = random.nextDouble() * 0.1;
@@ -182,7 +187,7 @@ final class PaxosSim implements SimCluster.Observer {
         long pointCrashes = world.pointCrashes().values().stream().mapToLong(Long::longValue).sum();
         return new Stats(nodes.size(), world.events(), now, truth.log().chosenCount(), truth.executedRequests(),
                 world.crashes(), world.tornWrites(), pointCrashes, world.partitions(), net.dropped(), net.duplicated(),
-                net.late(), world.installs(), completed, retries, waits, notHolders, notices, liveTicks,
+                net.late(), world.installs(), completed, retries, waits, notHolders, notices, liveTicks, world.parts(),
                 truth.log().fingerprint() * 31 + world.events());
     }
 

@@ -61,7 +61,7 @@ final class SimCluster {
     private long events = 0;
     /** While true, steps may crash; the simulation turns it off once the faults stop. */
     private boolean faulty = true;
-    private long crashes, partitions, installs;
+    private long crashes, partitions, installs, parts;
     private final TreeMap<String, Long> pointCrashes = new TreeMap<>();
 
     /**
@@ -127,6 +127,11 @@ final class SimCluster {
 
     long installs() {
         return installs;
+    }
+
+    /** Messages delivered that were one part of several (a promise, or a checkpoint, too big for one frame). */
+    long parts() {
+        return parts;
     }
 
     long tornWrites() {
@@ -233,8 +238,13 @@ final class SimCluster {
                 continue; // lost: the node is down or out of reach
             }
             event(p.from() + " -> " + p.to(), p.message());
-            if (p.message() instanceof PaxosMsg.CatchUpReply r && r.checkpoint() != null) {
+            if (p.message() instanceof PaxosMsg.CatchUpReply r && r.checkpoint() != null
+                    || p.message() instanceof PaxosMsg.CheckpointPart c && c.offset() == 0) {
                 installs++;
+            }
+            if (p.message() instanceof PaxosMsg.CheckpointPart
+                    || p.message() instanceof PaxosMsg.Promise pr && pr.parts() > 1) {
+                parts++;
             }
             step(n, p.from(), p.message());
             if (random.nextBoolean()) {
