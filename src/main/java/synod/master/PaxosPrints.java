@@ -13,7 +13,31 @@ import java.util.Set;
  * of the item's group.
  */
 final class PaxosPrints {
+    /** How long a running node may take to answer a print before it is reported silent (a loaded machine can stall a JVM for seconds). */
+    static final long ANSWER_MILLIS = 5000;
+
     private PaxosPrints() {}
+
+    /**
+     * The answers of {@code ids} to {@code what}: null for a node that is down. A running node that
+     * is slow to answer is asked again (up to {@link #ANSWER_MILLIS}); if it stays silent, its answer
+     * is "(no answer)" and a warning says so: a running node is never printed as not running.
+     */
+    private static List<List<String>> ask(PaxosCluster cluster, List<String> ids, String what, long arg,
+                                          BankRunner.Diagnostics diag, int line) {
+        List<List<String>> answers = new ArrayList<>(cluster.queryAll(ids, what, arg, 1000));
+        for (int i = 0; i < ids.size(); i++) {
+            if (answers.get(i) == null && cluster.running(ids.get(i))) {
+                List<String> again = cluster.query(ids.get(i), what, arg, ANSWER_MILLIS);
+                if (again == null && cluster.running(ids.get(i))) {
+                    diag.warning(line, ids.get(i) + " is running but did not answer within " + ANSWER_MILLIS + " ms");
+                    again = List.of("(no answer)");
+                }
+                answers.set(i, again);
+            }
+        }
+        return answers;
+    }
 
     static void print(PaxosCluster cluster, Command c, PrintStream out, BankRunner.Diagnostics diag) {
         if (c instanceof Command.PrintDB || c instanceof Command.PrintBalance || c instanceof Command.PrintStatus) {
@@ -25,16 +49,18 @@ final class PaxosPrints {
             diag.error(c.line(), "no group " + s.group() + " (the cluster has " + cluster.groups() + ")");
         } else if (c instanceof Command.PrintStatus s) {
             List<String> parts = new ArrayList<>();
-            for (String id : cluster.group(s.group())) {
-                List<String> a = cluster.query(id, "status", s.slot(), 1000);
-                parts.add(id + " : " + (a == null ? "X" : a.get(0)));
+            List<String> ids = cluster.group(s.group());
+            List<List<String>> answers = ask(cluster, ids, "status", s.slot(), diag, c.line());
+            for (int i = 0; i < ids.size(); i++) {
+                List<String> a = answers.get(i);
+                parts.add(ids.get(i) + " : " + (a == null ? "X" : a.get(0)));
             }
             out.println(String.join(", ", parts));
         } else if (c instanceof Command.PrintView) {
             Set<String> views = new LinkedHashSet<>();
             for (int g = 1; g <= cluster.groups(); g++) {
-                for (List<String> a : cluster.queryAll(cluster.group(g), "view", 0, 1000)) {
-                    if (a != null) {
+                for (List<String> a : ask(cluster, cluster.group(g), "view", 0, diag, c.line())) {
+                    if (a != null && !a.equals(List.of("(no answer)"))) {
                         views.addAll(a);
                     }
                 }
@@ -44,7 +70,7 @@ final class PaxosPrints {
             boolean modified = cluster.printsModifiedOnly();
             for (int g = 1; g <= cluster.groups(); g++) {
                 List<String> ids = cluster.group(g);
-                List<List<String>> answers = cluster.queryAll(ids, modified ? "modified" : "db", 0, 1000);
+                List<List<String>> answers = ask(cluster, ids, modified ? "modified" : "db", 0, diag, c.line());
                 for (int i = 0; i < ids.size(); i++) {
                     String id = ids.get(i);
                     List<String> a = answers.get(i);
@@ -55,11 +81,12 @@ final class PaxosPrints {
         } else if (c instanceof Command.PrintBalance b) {
             List<String> parts = new ArrayList<>();
             List<String> ids = cluster.group(cluster.groupOfItem(b.account()));
-            List<List<String>> answers = cluster.queryAll(ids, "db", 0, 1000);
+            List<List<String>> answers = ask(cluster, ids, "db", 0, diag, c.line());
             for (int i = 0; i < ids.size(); i++) {
                 String id = ids.get(i);
                 List<String> a = answers.get(i);
-                parts.add(id + " : " + (a == null ? "(not running)" : balanceIn(a.get(0), b.account())));
+                parts.add(id + " : " + (a == null ? "(not running)" : a.get(0).equals("(no answer)") ? "(no answer)"
+                        : balanceIn(a.get(0), b.account())));
             }
             out.println(String.join(", ", parts));
         } else if (c instanceof Command.PrintLog l) {

@@ -43,6 +43,7 @@ class FrameCodecTest {
                 new Control.SetLive(List.of("n1", "n2")),
                 new Control.SetDropRate(0.2, 42),
                 new Control.CrashAt("after-send-prepare", "/tmp/claim"),
+                new Control.Campaign(),
                 new Control.Query(9, "status", 3),
                 new Control.QueryReply(9, List.of("n1 : E")),
                 new PaxosMsg.Prepare(b, 0),
