@@ -128,7 +128,7 @@ public final class ClientSession {
     /** Takes a reply or notice off the wire; returns false for anything else. Loop thread. */
     public boolean onMessage(PaxosMsg m) {
         if (m instanceof PaxosMsg.ClientReply r) {
-            Pending p = pending.get(r.client());
+            Pending p = r.client() == null ? null : pending.get(r.client()); // a refusal of a request that named nobody
             if (p != null && p.request().seq() == r.seq()) {
                 if (r.leader() != null) {
                     leaderHint.put(p.group(), r.leader());

@@ -149,7 +149,7 @@ public final class FrameCodec {
         if (!client.isTextual() || !seq.isIntegralNumber() || !seq.canConvertToLong()) {
             return null;
         }
-        String id = ClientRules.idProblem(client.textValue()) == null ? client.textValue() : null;
+        String id = ClientRules.echo(client.textValue());
         return new MessageCheck.BadRequest(id, seq.longValue(),
                 "bad request: it does not decode (" + why.getClass().getSimpleName() + ")");
     }

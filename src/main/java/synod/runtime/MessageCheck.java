@@ -61,7 +61,8 @@ public final class MessageCheck {
 
     /**
      * A client request the edge refuses, in place of it: the node answers {@code client} (null if
-     * its id is itself what is wrong) with {@code reason} and never proposes it. Not a wire type.
+     * it has none, or one that cannot be written back) with {@code reason} and never proposes it.
+     * Not a wire type.
      */
     public record BadRequest(String client, long seq, String reason) implements Message {}
 
@@ -112,7 +113,7 @@ public final class MessageCheck {
                 return m;
             }
             Request r = c.request();
-            String client = r == null || ClientRules.idProblem(r.client()) != null ? null : r.client();
+            String client = r == null ? null : ClientRules.echo(r.client());
             return new BadRequest(client, r == null ? 0 : r.seq(), "bad request: " + why);
         }
         try {

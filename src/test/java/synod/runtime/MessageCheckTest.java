@@ -83,7 +83,8 @@ class MessageCheckTest {
 
     @Test
     void clientIdsAndNamesAreBoundedPrintableAndNotTheNodesOwn() throws Exception {
-        refused(request("\"client\":\"#txn\",\"seq\":1,\"op\":{\"op\":\"get\",\"key\":\"k\"}"), "reserved");
+        assertEquals("#txn", refused(request("\"client\":\"#txn\",\"seq\":1,\"op\":{\"op\":\"get\",\"key\":\"k\"}"),
+                "reserved").client(), "the client knows its own id and matches the answer by it");
         refused(request("\"client\":\"a/b\",\"seq\":1,\"op\":{\"op\":\"get\",\"key\":\"k\"}"), "reserved");
         refused(request("\"client\":\"\",\"seq\":1,\"op\":{\"op\":\"get\",\"key\":\"k\"}"), "the client id is empty");
         refused(request("\"client\":\"" + "c".repeat(65) + "\",\"seq\":1,\"op\":{\"op\":\"get\",\"key\":\"k\"}"),
