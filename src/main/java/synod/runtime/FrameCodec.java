@@ -38,7 +38,7 @@ public final class FrameCodec {
     private final int frameBytesMax;
     private final MessageCheck check;
 
-    /** A codec that checks what it decodes with {@link MessageCheck#lenient}: for processes that are not Paxos nodes. */
+    /** A codec that checks what it decodes with {@link MessageCheck#lenient}: for processes that are not nodes. */
     public FrameCodec(int frameBytesMax) {
         this(frameBytesMax, MessageCheck.lenient(frameBytesMax));
     }

@@ -39,7 +39,7 @@ public final class MessageCheck {
      * a thousand elections a second. Bounded so that {@code round + 1} can never overflow.
      */
     public static final long ROUND_MAX = 1L << 40;
-    /** Slots a correct group reaches (2^48: nine years at a million slots a second); keeps slot arithmetic far from overflow. */
+    /** Slots a correct group reaches (2^48: nine years at a million slots a second), far from overflow. */
     public static final long SLOT_MAX = 1L << 48;
     /** The longest client or node id. */
     public static final int ID_CHARS_MAX = 64;
