@@ -145,7 +145,7 @@ public final class ClientSession {
     /** Takes a reply or notice from node {@code from} off the wire; returns false for anything else. Loop thread. */
     public boolean onMessage(String from, PaxosMsg m) {
         if (m instanceof PaxosMsg.ClientReply r) {
-            Pending p = pending.get(r.client());
+            Pending p = r.client() == null ? null : pending.get(r.client()); // a refusal of a request that named nobody
             if (p != null && p.request().seq() == r.seq()) {
                 if (!groups.group(p.group()).contains(from)) {
                     // a client's request numbers are its own per group: the same (client, seq) may have

@@ -280,7 +280,7 @@ final class Leader {
         int budget = WireSize.valueBudget(cfg.frameBytesMax());
         while (role == Role.LEADER && !queue.isEmpty() && proposals.size() < cfg.maxInFlight()) {
             List<Request> batch = new ArrayList<>();
-            long bytes = WireSize.VALUE_WRAP - 1; // the value's size: each request adds itself and a comma, but the first
+            long bytes = WireSize.VALUE_WRAP - 1; // the value's size: each request adds itself and a comma, but one
             while (!queue.isEmpty() && batch.size() < cfg.maxBatch()) {
                 int size = WireSize.request(queue.peek()) + 1;
                 if (!batch.isEmpty() && bytes + size > budget) {

@@ -58,7 +58,8 @@ final class Parts {
             }
             List<PaxosMsg> parts = new ArrayList<>();
             for (int i = 0; i < chunks.size(); i++) {
-                parts.add(new PaxosMsg.Promise(p.ballot(), p.fromSlot(), chunks.get(i), p.checkpointSlot(), i, chunks.size()));
+                parts.add(new PaxosMsg.Promise(p.ballot(), p.fromSlot(), chunks.get(i), p.checkpointSlot(), i,
+                        chunks.size()));
             }
             return parts;
         }

@@ -24,7 +24,7 @@ public final class WireSize {
 
     /** Room for a message around its entries; the longest today (a Promise part) needs under 200 bytes. */
     public static final int ENVELOPE = 512;
-    /** Room for a pvalue around its value: {@code {"ballot":{"round":R,"node":N},"slot":S,"value":...}}, 97 bytes at most. */
+    /** Room for a pvalue around its value, {@code {"ballot":{"round":R,"node":N},"slot":S,"value":}}: 97 bytes at most. */
     public static final int PVALUE_WRAP = 128;
     /** {@code {"requests":[} and {@code ]}}. */
     public static final int VALUE_WRAP = 15;
@@ -92,7 +92,8 @@ public final class WireSize {
             return head(6) + field(3) + string(d.key()) + 1;
         }
         if (op instanceof Op.Transfer t) {
-            return head(8) + field(4) + string(t.from()) + field(2) + string(t.to()) + field(6) + number(t.amount()) + 1;
+            return head(8) + field(4) + string(t.from()) + field(2) + string(t.to()) + field(6) + number(t.amount())
+                    + 1;
         }
         if (op instanceof Op.Balance b) {
             return head(7) + field(7) + string(b.account()) + 1;
@@ -140,7 +141,7 @@ public final class WireSize {
             } else if (c < 0x800) {
                 n += 2;
             } else {
-                n += Character.isSurrogate(c) ? 6 : 3; // each surrogate, paired or not, is escaped: backslash-u, 4 hex digits
+                n += Character.isSurrogate(c) ? 6 : 3; // a surrogate, paired or not, is escaped: backslash-u, 4 hex
             }
         }
         return n;

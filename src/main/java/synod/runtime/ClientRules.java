@@ -41,6 +41,14 @@ final class ClientRules {
         return op(r.op());
     }
 
+    /**
+     * {@code id} if a refusal may name it back to its sender (any text that is valid UTF-16: the
+     * client knows its own id, however wrong, and matches the answer by it), else null.
+     */
+    static String echo(String id) {
+        return id != null && loneSurrogate(id) < 0 ? id : null;
+    }
+
     /** Why {@code id} is no client id, or null. */
     static String idProblem(String id) {
         String why = text(id, MessageCheck.ID_CHARS_MAX, "client id");

@@ -38,7 +38,7 @@ public final class FrameCodec {
     private final int frameBytesMax;
     private final MessageCheck check;
 
-    /** A codec that checks what it decodes with {@link MessageCheck#lenient}: for processes that are not Paxos nodes. */
+    /** A codec that checks what it decodes with {@link MessageCheck#lenient}: for processes that are not nodes. */
     public FrameCodec(int frameBytesMax) {
         this(frameBytesMax, MessageCheck.lenient(frameBytesMax));
     }
@@ -161,7 +161,7 @@ public final class FrameCodec {
         if (!client.isTextual() || !seq.isIntegralNumber() || !seq.canConvertToLong()) {
             return null;
         }
-        String id = ClientRules.idProblem(client.textValue()) == null ? client.textValue() : null;
+        String id = ClientRules.echo(client.textValue());
         return new MessageCheck.BadRequest(id, seq.longValue(),
                 "bad request: it does not decode (" + why.getClass().getSimpleName() + ")");
     }

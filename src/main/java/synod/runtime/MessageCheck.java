@@ -1,11 +1,9 @@
 package synod.runtime;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
 import java.lang.reflect.RecordComponent;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -32,6 +30,13 @@ import synod.snapshot.BankMsg;
  * closed on: it becomes a {@link BadRequest}, which the node answers with an error result and never
  * proposes. The rules for clients are an allow-list: an op type this class does not name (one the
  * nodes exchange among themselves, say) is refused from a client.
+ *
+ * <p>A request is checked once, where a client hands it in. Inside a peer's value (an Accept, a
+ * promise, a decide, a catch-up) and inside a checkpoint's state only its presence is required:
+ * what it holds is the services' business, and they refuse what they cannot apply (no core reads
+ * its fields otherwise, and the log writes any string). A log written before this edge existed may
+ * hold a poison pill every node accepted; a peer that refused the value a new leader re-proposes
+ * would stop the group at that slot for good.
  */
 public final class MessageCheck {
     /**
@@ -39,7 +44,7 @@ public final class MessageCheck {
      * a thousand elections a second. Bounded so that {@code round + 1} can never overflow.
      */
     public static final long ROUND_MAX = 1L << 40;
-    /** Slots a correct group reaches (2^48: nine years at a million slots a second); keeps slot arithmetic far from overflow. */
+    /** Slots a correct group reaches (2^48: nine years at a million slots a second), far from overflow. */
     public static final long SLOT_MAX = 1L << 48;
     /** The longest client or node id. */
     public static final int ID_CHARS_MAX = 64;
@@ -61,7 +66,8 @@ public final class MessageCheck {
 
     /**
      * A client request the edge refuses, in place of it: the node answers {@code client} (null if
-     * its id is itself what is wrong) with {@code reason} and never proposes it. Not a wire type.
+     * it has none, or one that cannot be written back) with {@code reason} and never proposes it.
+     * Not a wire type.
      */
     public record BadRequest(String client, long seq, String reason) implements Message {}
 
@@ -116,7 +122,7 @@ public final class MessageCheck {
                 return m;
             }
             Request r = c.request();
-            String client = r == null || ClientRules.idProblem(r.client()) != null ? null : r.client();
+            String client = r == null ? null : ClientRules.echo(r.client());
             return new BadRequest(client, r == null ? 0 : r.seq(), "bad request: " + why);
         }
         try {
@@ -228,6 +234,8 @@ public final class MessageCheck {
             if (at >= 0) {
                 throw new Bad("a string is not valid UTF-16 (a lone surrogate at char " + at + ")");
             }
+        } else if (v instanceof Request) {
+            return; // what a request inside a value holds is not the protocol's business: see the class comment
         } else if (v instanceof Record r) {
             for (Field f : fields(r.getClass())) {
                 Object x;
@@ -259,30 +267,6 @@ public final class MessageCheck {
                 }
                 walk(e.getKey());
                 walk(e.getValue());
-            }
-        } else if (v instanceof JsonNode n) {
-            json(n);
-        }
-    }
-
-    private static void json(JsonNode n) throws Bad {
-        if (n.isTextual()) {
-            if (ClientRules.loneSurrogate(n.textValue()) >= 0) {
-                throw new Bad("a JSON string is not valid UTF-16");
-            }
-            return;
-        }
-        if (n.isObject()) {
-            for (Iterator<Map.Entry<String, JsonNode>> it = n.fields(); it.hasNext(); ) {
-                Map.Entry<String, JsonNode> e = it.next();
-                if (ClientRules.loneSurrogate(e.getKey()) >= 0) {
-                    throw new Bad("a JSON field name is not valid UTF-16");
-                }
-                json(e.getValue());
-            }
-        } else if (n.isArray()) {
-            for (JsonNode x : n) {
-                json(x);
             }
         }
     }

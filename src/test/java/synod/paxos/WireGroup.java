@@ -43,10 +43,15 @@ final class WireGroup {
     final TreeMap<String, Integer> sent = new TreeMap<>();
 
     WireGroup(PaxosConfig cfg) {
+        this(cfg, java.util.Map.of());
+    }
+
+    /** A group whose nodes start from {@code logs} (a node not named starts with an empty log). */
+    WireGroup(PaxosConfig cfg, java.util.Map<String, List<Durable>> logs) {
         this.cfg = cfg;
         this.codec = new FrameCodec(cfg.frameBytesMax(), new MessageCheck(cfg.frameBytesMax(), cfg.nodes().size()));
         for (String id : cfg.nodes()) {
-            disks.put(id, new ArrayList<>());
+            disks.put(id, new ArrayList<>(logs.getOrDefault(id, List.of())));
             start(id);
         }
     }
