@@ -28,9 +28,9 @@ class ClientRefusalReplyTest {
                     Transport.Settings.DEFAULT);
             ClientSession s = new ClientSession(loop, t, g -> List.of("n1"), 10_000);
             CompletableFuture<Result> f = s.submit("#c", 1, new Op.Get("k"), 1);
-            assertTrue(s.onMessage(new PaxosMsg.ClientReply(null, 1, new Result.Aborted("bad request: x"), null)));
+            assertTrue(s.onMessage("n1", new PaxosMsg.ClientReply(null, 1, new Result.Aborted("bad request: x"), null)));
             Result.Aborted refused = new Result.Aborted("bad request: client ids starting with '#' ...");
-            assertTrue(s.onMessage(new PaxosMsg.ClientReply("#c", 1, refused, "n1")));
+            assertTrue(s.onMessage("n1", new PaxosMsg.ClientReply("#c", 1, refused, "n1")));
             assertEquals(refused, f.getNow(null));
         } finally {
             loop.close();
