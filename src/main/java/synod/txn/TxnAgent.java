@@ -108,7 +108,7 @@ public final class TxnAgent {
         if (!leading) {
             return; // its sender resends to every node of this group until the leader answers
         }
-        leaderHint.put(groupOf(m), from);
+        leaderHint.put(m.group(), from);
         if (m instanceof TxnMsg.PrepareTxn p) {
             onPrepare(p, out);
         } else if (m instanceof TxnMsg.Vote v) {
@@ -126,19 +126,6 @@ public final class TxnAgent {
                 sendDecision(c, q.group(), false, out);
             }
         }
-    }
-
-    private static int groupOf(TxnMsg m) {
-        if (m instanceof TxnMsg.PrepareTxn p) {
-            return p.group();
-        } else if (m instanceof TxnMsg.Vote v) {
-            return v.group();
-        } else if (m instanceof TxnMsg.Decision d) {
-            return d.group();
-        } else if (m instanceof TxnMsg.Ack a) {
-            return a.group();
-        }
-        return ((TxnMsg.Inquire) m).group();
     }
 
     /** Leadership changed: a new leader resumes every transaction of the table; a former one forgets. */

@@ -21,14 +21,14 @@ public final class TxnCheck {
         if (m == null) {
             return "no message";
         }
-        int g = sender(m);
+        int g = m.group();
         if (g < 1 || g > groups.size() || g == me) {
             return "group " + g + " is not another group of this cluster";
         }
         if (!groups.get(g - 1).contains(from)) {
             return from + " speaks for group " + g + " but is not one of its nodes";
         }
-        String txid = txid(m);
+        String txid = m.txid();
         int coord = coordinator(txid);
         if (coord < 1 || coord > groups.size()) {
             return "bad transaction id " + printable(txid);
@@ -51,32 +51,6 @@ public final class TxnCheck {
             }
         }
         return null;
-    }
-
-    private static int sender(TxnMsg m) {
-        if (m instanceof TxnMsg.PrepareTxn p) {
-            return p.group();
-        } else if (m instanceof TxnMsg.Vote v) {
-            return v.group();
-        } else if (m instanceof TxnMsg.Decision d) {
-            return d.group();
-        } else if (m instanceof TxnMsg.Ack a) {
-            return a.group();
-        }
-        return ((TxnMsg.Inquire) m).group();
-    }
-
-    private static String txid(TxnMsg m) {
-        if (m instanceof TxnMsg.PrepareTxn p) {
-            return p.txid();
-        } else if (m instanceof TxnMsg.Vote v) {
-            return v.txid();
-        } else if (m instanceof TxnMsg.Decision d) {
-            return d.txid();
-        } else if (m instanceof TxnMsg.Ack a) {
-            return a.txid();
-        }
-        return ((TxnMsg.Inquire) m).txid();
     }
 
     /** The coordinator group of {@code txid} if it is "G.N" with sane numbers, else -1. */

@@ -9,6 +9,11 @@ import synod.core.Message;
  * leader on either side are all safe. {@code group} is always the sender's group.
  */
 public sealed interface TxnMsg extends Message {
+    /** The transaction it is about. */
+    String txid();
+
+    /** The sender's group. */
+    int group();
 
     /**
      * Coordinator to participant: prepare {@code writes} and vote. (Not "Prepare": frames name their
