@@ -104,8 +104,10 @@ public final class ShardBench {
     /** Warms the cluster up unmeasured, then measures each client count. */
     private static List<Point> points(PaxosCluster cluster, int groups, double cross, long seconds)
             throws Exception {
+        // Nine node JVMs share two cores and each sees a third of the load: they take about three
+        // times as long as one group's three to compile what they run, so they warm up three times as long.
         try (Target warm = new Transfers(cluster, "warm-", groups, cross, 64)) {
-            ClosedLoop.run(warm, 64, ClosedLoop.PRIME_SECONDS);
+            ClosedLoop.run(warm, 64, ClosedLoop.PRIME_SECONDS * groups);
         }
         List<Point> runs = new ArrayList<>();
         for (int clients : Workload.CONCURRENCY) {
