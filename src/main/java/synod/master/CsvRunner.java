@@ -67,23 +67,24 @@ public final class CsvRunner {
             if (!(opened instanceof Result.Opened)) {
                 throw new ClusterException("could not open the accounts: " + opened);
             }
-            boolean skip = false;
-            for (CsvScript.Set s : sets) {
-                if (skip) {
-                    System.err.println("set " + s.number() + " skipped");
-                    skip = false;
-                    continue;
+            if (SetLoop.run(sets, console, out, new SetLoop.Runner() {
+                @Override
+                public void runSet(CsvScript.Set s) throws ClusterException {
+                    CsvRunner.this.runSet(s);
                 }
-                runSet(s);
-                if (console != null) {
-                    Boolean go = prompt(s);
-                    if (go == null) {
-                        return;
-                    }
-                    skip = !go;
+
+                @Override
+                public String menu() {
+                    return "PrintDB, PrintLog nK, PrintStatus N, PrintView, PrintBalance X, Performance";
                 }
+
+                @Override
+                public void command(String line) {
+                    between(line);
+                }
+            })) {
+                finish();
             }
-            finish();
         } finally {
             cluster.close();
         }
@@ -200,35 +201,19 @@ public final class CsvRunner {
         }
     }
 
-    /** Between sets: Enter goes on (true), {@code skip} skips the next set (false); a print command is run; EOF stops (null). */
-    private Boolean prompt(CsvScript.Set s) throws IOException {
-        while (true) {
-            System.err.print("set " + s.number() + " done. Enter: next set; skip: skip the next set; or PrintDB, PrintLog nK,"
-                    + " PrintStatus N, PrintView, PrintBalance X, Performance> ");
-            out.flush();
-            String line = console.readLine();
-            if (line == null) {
-                return null;
+    /** A print command typed between sets (or Performance). */
+    private void between(String line) {
+        if (line.equalsIgnoreCase("performance")) {
+            performance();
+            return;
+        }
+        try {
+            Command c = ScriptParser.parse(0, line);
+            if (c != null) {
+                PaxosPrints.print(cluster, c, out, diag);
             }
-            if (line.isBlank()) {
-                return true;
-            }
-            if (line.strip().equalsIgnoreCase("skip")) {
-                return false;
-            }
-            if (line.strip().equalsIgnoreCase("performance")) {
-                performance();
-                continue;
-            }
-            try {
-                Command c = ScriptParser.parse(0, line);
-                if (c != null) {
-                    PaxosPrints.print(cluster, c, out, diag);
-                }
-            } catch (ScriptParser.ScriptError e) {
-                System.err.println(e.getMessage());
-            }
-            out.flush();
+        } catch (ScriptParser.ScriptError e) {
+            System.err.println(e.getMessage());
         }
     }
 

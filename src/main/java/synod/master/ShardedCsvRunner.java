@@ -80,23 +80,29 @@ public final class ShardedCsvRunner {
 
     public void run(List<CsvScript.Set> sets) throws ClusterException, IOException {
         try {
-            boolean skip = false;
-            for (CsvScript.Set s : sets) {
-                if (skip) {
-                    System.err.println("set " + s.number() + " skipped");
-                    skip = false;
-                    continue;
+            if (SetLoop.run(sets, console, out, new SetLoop.Runner() {
+                @Override
+                public void runSet(CsvScript.Set s) throws ClusterException {
+                    ShardedCsvRunner.this.runSet(s);
                 }
-                runSet(s);
-                if (console != null) {
-                    Answer a = prompt(s);
-                    if (a == Answer.QUIT) {
-                        return;
-                    }
-                    skip = a == Answer.SKIP;
+
+                @Override
+                public String menu() {
+                    return "PrintDB, PrintBalance ITEM, PrintView, PrintStatus N [G], PrintLog nK, Performance";
                 }
+
+                @Override
+                public String normalise(String line) {
+                    return line.replaceAll("[();]", " ").strip(); // PrintBalance(4005); as the spec writes it
+                }
+
+                @Override
+                public void command(String line) {
+                    between(line);
+                }
+            })) {
+                out.println(performance.line());
             }
-            out.println(performance.line());
         } finally {
             out.flush();
             cluster.close();
@@ -224,41 +230,22 @@ public final class ShardedCsvRunner {
         }
     }
 
-    private enum Answer { NEXT, SKIP, QUIT }
-
-    /** Between sets: Enter goes on, {@code skip} skips the next set, a print command is run, EOF stops. */
-    private Answer prompt(CsvScript.Set s) throws IOException {
-        while (true) {
-            System.err.print("set " + s.number() + " done. Enter: next set; skip: skip the next set; or PrintDB,"
-                    + " PrintBalance ITEM, PrintView, PrintStatus N [G], PrintLog nK, Performance> ");
-            out.flush();
-            String line = console.readLine();
-            if (line == null) {
-                return Answer.QUIT;
+    /** A print command typed between sets; anything else is refused there. */
+    private void between(String cmd) {
+        try {
+            Command c = ScriptParser.parse(0, cmd);
+            if (c instanceof Command.Performance) {
+                out.println(performance.line());
+            } else if (c instanceof Command.PrintView) {
+                printViews();
+            } else if (c instanceof Command.PrintDB || c instanceof Command.PrintBalance
+                    || c instanceof Command.PrintStatus || c instanceof Command.PrintLog) {
+                PaxosPrints.print(cluster, c, out, diag);
+            } else if (c != null) {
+                System.err.println("between sets only print commands run (and skip)");
             }
-            String cmd = line.replaceAll("[();]", " ").strip();
-            if (cmd.isEmpty()) {
-                return Answer.NEXT;
-            }
-            if (cmd.equalsIgnoreCase("skip")) {
-                return Answer.SKIP;
-            }
-            try {
-                Command c = ScriptParser.parse(0, cmd);
-                if (c instanceof Command.Performance) {
-                    out.println(performance.line());
-                } else if (c instanceof Command.PrintView) {
-                    printViews();
-                } else if (c instanceof Command.PrintDB || c instanceof Command.PrintBalance
-                        || c instanceof Command.PrintStatus || c instanceof Command.PrintLog) {
-                    PaxosPrints.print(cluster, c, out, diag);
-                } else if (c != null) {
-                    System.err.println("between sets only print commands run (and skip)");
-                }
-            } catch (ScriptParser.ScriptError e) {
-                System.err.println(e.getMessage());
-            }
-            out.flush();
+        } catch (ScriptParser.ScriptError e) {
+            System.err.println(e.getMessage());
         }
     }
 
