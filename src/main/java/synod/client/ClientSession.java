@@ -23,11 +23,37 @@ import synod.runtime.Transport;
  */
 public final class ClientSession {
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(ClientSession.class);
-    /**
-     * {@code timing}: when it was last sent, how long to wait before sending it again, how many
-     * times it met a busy item (a 2PC lock) so far, and 1 while a resend after a busy answer is due.
-     */
-    private record Pending(Request request, int group, CompletableFuture<Result> result, long[] timing) {}
+    /** A request in flight, and its timers; the timers are touched on the loop thread only. */
+    private static final class Pending {
+        final Request request;
+        final int group;
+        final CompletableFuture<Result> result = new CompletableFuture<>();
+        /** When it was last sent, and how long to wait for an answer before sending it again. */
+        long sentAt;
+        long waitMillis;
+        /** How many times it met a busy item (a 2PC lock) so far, and whether a resend for that is due. */
+        long busyAnswers;
+        boolean busyResendDue;
+
+        Pending(Request request, int group, long retryMillis) {
+            this.request = request;
+            this.group = group;
+            this.sentAt = EventLoop.nowMillis();
+            this.waitMillis = retryMillis;
+        }
+
+        Request request() {
+            return request;
+        }
+
+        int group() {
+            return group;
+        }
+
+        CompletableFuture<Result> result() {
+            return result;
+        }
+    }
 
     /** The longest wait before retrying a request that met a locked item. */
     private static final long BUSY_BACKOFF_MAX_MILLIS = 200;
@@ -64,7 +90,7 @@ public final class ClientSession {
     /** Submits {@code op} as request {@code seq} of {@code client} to group {@code g}; any thread. */
     public CompletableFuture<Result> submit(String client, long seq, Op op, int g) {
         Request r = new Request(client, seq, op);
-        Pending p = new Pending(r, g, new CompletableFuture<>(), new long[] {EventLoop.nowMillis(), retryMillis, 0, 0});
+        Pending p = new Pending(r, g, retryMillis);
         pending.put(client, p);
         loop.execute(() -> {
             String to = leaderHint.getOrDefault(g, groups.group(g).get(0));
@@ -93,7 +119,7 @@ public final class ClientSession {
     }
 
     private void broadcast(Pending p) {
-        p.timing()[0] = EventLoop.nowMillis();
+        p.sentAt = EventLoop.nowMillis();
         for (String id : groups.group(p.group())) {
             transport.send(id, new PaxosMsg.ClientRequest(p.request()));
         }
@@ -102,14 +128,14 @@ public final class ClientSession {
     private void retry() {
         long now = EventLoop.nowMillis();
         for (Pending p : pending.values()) {
-            if (!p.result().isDone() && now - p.timing()[0] >= p.timing()[1]) {
+            if (!p.result().isDone() && now - p.sentAt >= p.waitMillis) {
                 // Unanswered: forget the leader, ask everyone, and wait longer next time (up to
                 // 8x), so a group without a majority is not flooded by its clients.
                 String was = leaderHint.remove(p.group());
                 LOG.info("{}'s request {}: no answer within {} ms (leader believed: {}); sending it to every node",
-                        p.request().client(), p.request().seq(), p.timing()[1], was);
+                        p.request().client(), p.request().seq(), p.waitMillis, was);
                 broadcast(p);
-                p.timing()[1] = Math.min(8 * retryMillis, 2 * p.timing()[1]);
+                p.waitMillis = Math.min(8 * retryMillis, 2 * p.waitMillis);
             }
         }
         loop.schedule(Math.max(1, retryMillis / 3), this::retry);
@@ -121,18 +147,18 @@ public final class ClientSession {
      * waits on a lock, so two transactions can never wait for each other).
      */
     private void retryBusy(Pending p, Result.Busy b) {
-        if (p.timing()[3] != 0) {
+        if (p.busyResendDue) {
             return; // every replica the client reached answers busy: one resend for all of them
         }
-        p.timing()[3] = 1;
-        long n = ++p.timing()[2];
+        p.busyResendDue = true;
+        long n = ++p.busyAnswers;
         long cap = Math.min(BUSY_BACKOFF_MAX_MILLIS, 2L << Math.min(n, 20));
         long delay = 1 + jitter.nextInt((int) cap);
-        p.timing()[0] = EventLoop.nowMillis() + delay; // the unanswered-request timer starts from the resend
+        p.sentAt = EventLoop.nowMillis() + delay; // the unanswered-request timer starts from the resend
         LOG.debug("{}'s request {} is busy ({}), retry {} in {} ms", p.request().client(), p.request().seq(),
                 b.reason(), n, delay);
         loop.schedule(delay, () -> {
-            p.timing()[3] = 0;
+            p.busyResendDue = false;
             if (!p.result().isDone()) {
                 String to = leaderHint.getOrDefault(p.group(), groups.group(p.group()).get(0));
                 if (!transport.send(to, new PaxosMsg.ClientRequest(p.request()))) {

@@ -4,6 +4,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import synod.core.Check;
 import synod.core.Message;
 import synod.core.Output;
 
@@ -276,7 +277,7 @@ public final class TxnAgent {
                 out.point("2pc-before-send-ack");
                 toGroup(coord, new TxnMsg.Ack(p.txid(), group), again, out);
             }
-            default -> throw new IllegalStateException("a participant record is never " + p.state());
+            default -> Check.that(false, "a participant record is never %s: %s", p.state(), p);
         }
     }
 
