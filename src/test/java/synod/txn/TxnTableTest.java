@@ -2,6 +2,7 @@ package synod.txn;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
 import java.util.Map;
@@ -83,5 +84,28 @@ class TxnTableTest {
         p.apply(new TxnEntry.Prepare("1.1", List.of(new TxnOp.Credit("3001", 1)), 1), store);
         assertNull(p.part("1.1"), "a stale duplicate of a forgotten transaction changes nothing");
         assertEquals(12, balances.get("3001"));
+    }
+    @Test
+    void aRisingWatermarkForgetsOnlyItsCoordinatorsFinishedRecordsBelowIt() {
+        TxnTable p = new TxnTable(2);
+        for (String txid : List.of("1.9", "1.10", "1.11", "3.2")) {
+            p.apply(new TxnEntry.Prepare(txid, List.of(), 0), store);
+            p.apply(new TxnEntry.Decide(txid, true, null, 0), store);
+        }
+        p.apply(new TxnEntry.Prepare("1.3", List.of(new TxnOp.Credit("3001", 1)), 0), store); // prepared, undecided
+        p.apply(new TxnEntry.Prepare("1.12", List.of(), 11), store); // group 1's watermark rises to 11
+        assertNull(p.part("1.9"));
+        assertNull(p.part("1.10"), "10 < 11 by number, though \"1.10\" < \"1.11\" holds as text too");
+        assertEquals(TxnTable.State.COMMITTED, p.part("1.11").state(), "at the watermark: not over yet");
+        assertEquals(TxnTable.State.PREPARED, p.part("1.3").state(), "a prepared record waits for its decision");
+        assertEquals(TxnTable.State.COMMITTED, p.part("3.2").state(), "another coordinator's watermark");
+    }
+
+    @Test
+    void transactionIdsParseByNumber() {
+        assertEquals(12, TxnTable.coordinatorOf("12.345"));
+        assertEquals(345, TxnTable.number("12.345"));
+        assertTrue(TxnTable.ORDER.compare("1.9", "1.10") < 0);
+        assertTrue(TxnTable.ORDER.compare("2.1", "1.10") > 0);
     }
 }
