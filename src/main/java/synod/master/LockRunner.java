@@ -303,7 +303,7 @@ public final class LockRunner {
     }
 
     private void requireCluster() throws ClusterException {
-        if (cluster == null) {
+        if (cluster == null || cluster.groups() == 0) { // never started, or its start failed
             throw new ClusterException("no cluster: StartCluster first");
         }
     }

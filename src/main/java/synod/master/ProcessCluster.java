@@ -99,8 +99,16 @@ public final class ProcessCluster implements BankCluster, Transport.Listener {
         for (NewNode n : fresh) {
             nodes.put(n.id(), spawn(n.id(), n.amount()));
         }
+        List<String> failures = new ArrayList<>(); // every node that did not come up, not just the first
         for (NewNode n : fresh) {
-            awaitHello(nodes.get(n.id()));
+            try {
+                awaitHello(nodes.get(n.id()));
+            } catch (ClusterException e) {
+                failures.add(e.getMessage());
+            }
+        }
+        if (!failures.isEmpty()) {
+            throw new ClusterException(String.join("; ", failures));
         }
         List<String> everyone = new ArrayList<>(peers);
         List<String[]> pairs = new ArrayList<>();

@@ -329,6 +329,67 @@ class PaxosEndToEndTest {
     }
 
     @Test
+    void aNodeRestartedByHandExitsWithItsMaster() throws Exception {
+        startMaster("StartCluster 1 3", "Lock c1 0");
+        out("c1 acquired 0 token 1");
+        kill9("n3");
+        Process hand = new ProcessBuilder(handNode("3")).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(tmp.resolve("hand-n3.out").toFile())).start();
+        handStarted.add(hand);
+        pollStatus("0", "n1 : E, n2 : E, n3 : E"); // the hand-started n3 is connected and caught up
+        String said = Files.readString(tmp.resolve("hand-n3.out"));
+        assertTrue(said.contains("n3 (pid " + hand.pid() + ")") && said.contains("listens on")
+                && said.contains("logs in " + logs.resolve("n3")), said);
+        master.process.destroyForcibly(); // kill -9: the master cannot stop it
+        assertExits(master.process.toHandle(), "the master");
+        assertExits(hand.toHandle(), "the hand-started n3 after its master vanished");
+    }
+
+    @Test
+    void aMasterRefusesToWipeTheLogsOfARunningNode() throws Exception {
+        config = MasterProcessEndToEndTest.privateConfig(tmp);
+        // a node started by hand with no master running serves alone, holding logs/n2/lock
+        Process hand = new ProcessBuilder(handNode("2")).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(tmp.resolve("hand-n2.out").toFile())).start();
+        handStarted.add(hand);
+        poll(() -> read("n2", "pid").strip().equals(String.valueOf(hand.pid())), "the hand-started n2's pid file");
+        poll(() -> read("n2", "node.log").contains("recovered"), "the hand-started n2 to open its log");
+        Path paxosLog = logs.resolve("n2").resolve("paxos.log");
+        Object inode = Files.getAttribute(paxosLog, "unix:ino");
+        master = new Master(logs, config);
+        master.send("StartCluster 1 3", "Lock c1 0");
+        String err = master.awaitErr(l -> l.startsWith("stdin:1: "), "StartCluster's refusal");
+        assertTrue(err.contains("refusing to start: n2 (pid " + hand.pid() + ") is still running")
+                && err.contains("kill " + hand.pid()), err);
+        String next = master.awaitErr(l -> l.startsWith("stdin:2: "), "Lock's error");
+        assertTrue(next.contains("no cluster"), next);
+        master.closeStdin();
+        assertEquals(1, master.awaitExit());
+        assertTrue(hand.isAlive(), "the hand-started n2 was stopped");
+        assertEquals(inode, Files.getAttribute(paxosLog, "unix:ino"), "n2's paxos.log was replaced under it");
+        assertEquals(String.valueOf(hand.pid()), read("n2", "pid").strip(), "n2's pid file was rewritten");
+        assertFalse(Files.exists(logs.resolve("n1").resolve("paxos.log")), "a node was started anyway");
+    }
+
+    @Test
+    void everyNodeThatCannotListenIsReported() throws Exception {
+        config = MasterProcessEndToEndTest.privateConfig(tmp);
+        ClusterConfig c = ClusterConfig.load(config, true);
+        try (var s2 = new java.net.ServerSocket(c.port("n2"), 1, java.net.InetAddress.getByName(c.host()));
+             var s3 = new java.net.ServerSocket(c.port("n3"), 1, java.net.InetAddress.getByName(c.host()))) {
+            master = new Master(logs, config);
+            master.send("StartCluster 1 3");
+            String err = master.awaitErr(l -> l.startsWith("stdin:1: "), "StartCluster's failure");
+            assertTrue(err.contains("n2 exited with status 1") && err.contains("n3 exited with status 1")
+                    && err.contains("cannot listen"), err);
+            assertFalse(err.contains("n1 exited"), err);
+            master.closeStdin();
+            assertEquals(1, master.awaitExit());
+        }
+        poll(() -> ours("synod.runtime.PaxosMain").isEmpty(), "n1 to be stopped after the failed start");
+    }
+
+    @Test
     void aRestartedNodeNeverReusesABallot() throws Exception {
         startMaster("StartCluster 1 3", "Lock c1 0");
         out("c1 acquired 0 token 1");
