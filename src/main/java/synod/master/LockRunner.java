@@ -46,6 +46,10 @@ public final class LockRunner {
     private final Map<String, Long> requestSeq = new TreeMap<>();
     private final List<Outstanding> outstanding = new ArrayList<>();
     private PaxosCluster cluster;
+    /** Grants to a waiting script client that came as notices (another program's client released the lock). */
+    private final java.util.concurrent.ConcurrentLinkedQueue<String> grants = new java.util.concurrent.ConcurrentLinkedQueue<>();
+    /** Completed when a grant is queued, so that a Sleep prints it when it happens; replaced once seen. */
+    private volatile CompletableFuture<Object> heard = new CompletableFuture<>();
     private final Performance performance = new Performance();
     private boolean killed;
 
@@ -169,6 +173,10 @@ public final class LockRunner {
         if (cluster == null) {
             try {
                 cluster = new PaxosCluster(cfg, logs, configFile, seed);
+                cluster.onGrant(n -> {
+                    grants.addAll(ResultLines.of(n.client(), n.result(), false));
+                    heard.complete(null);
+                });
             } catch (IOException e) {
                 throw new ClusterException(e.getMessage(), e);
             }
@@ -227,25 +235,14 @@ public final class LockRunner {
         }
     }
 
-    /** Waits {@code millis}, printing every request decided meanwhile as it comes. */
+    /** Waits {@code millis} (a Sleep: the script asked to wait), printing every request decided and grant heard meanwhile as it comes. */
     private void waitPrinting(long millis) {
         long end = EventLoop.nowMillis() + millis;
         for (long left = millis; left > 0; left = end - EventLoop.nowMillis()) {
-            List<CompletableFuture<Result>> open = outstanding.stream().map(Outstanding::result).toList();
-            if (open.isEmpty()) {
-                sleep(left);
-                return;
-            }
+            List<CompletableFuture<?>> open = new ArrayList<>(outstanding.stream().map(Outstanding::result).toList());
+            open.add(heard);
             awaitDecided(CompletableFuture.anyOf(open.toArray(new CompletableFuture[0])).thenApply(x -> (Result) null), left);
             printDecided();
-        }
-    }
-
-    private static void sleep(long millis) {
-        try {
-            Thread.sleep(millis); // the script asked to wait (Sleep MS): nothing to synchronise with
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
         }
     }
 
@@ -260,6 +257,12 @@ public final class LockRunner {
                 it.remove();
                 print(o.client(), o.c(), o.result().join());
             }
+        }
+        if (heard.isDone()) {
+            heard = new CompletableFuture<>(); // before draining: a grant queued from now on completes the new one
+        }
+        for (String line = grants.poll(); line != null; line = grants.poll()) {
+            out.println(line);
         }
         out.flush();
     }

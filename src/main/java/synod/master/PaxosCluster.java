@@ -534,6 +534,14 @@ public final class PaxosCluster implements Transport.Listener, AutoCloseable {
 
     // ---- clients ----
 
+    /**
+     * Where the grant of a lock a script client waited for goes when it arrives as a notice (another
+     * client, a bin/client say, released it); loop thread. Each grant is handed on once.
+     */
+    public void onGrant(java.util.function.Consumer<PaxosMsg.Notice> handler) {
+        clients.onNotice(handler);
+    }
+
     /** Submits {@code op} for {@code client} to group {@code g}; the future completes with its result. */
     public CompletableFuture<Result> submit(String client, long requestSeq, Op op, int g) {
         return clients.submit(client, requestSeq, op, g);

@@ -389,6 +389,89 @@ class PaxosEndToEndTest {
         poll(() -> ours("synod.runtime.PaxosMain").isEmpty(), "n1 to be stopped after the failed start");
     }
 
+    /** A bin/client child process on this test's config; its stdout is read line by line. */
+    private final class HandClient {
+        final Process process;
+        final java.util.concurrent.LinkedBlockingQueue<String> lines = new java.util.concurrent.LinkedBlockingQueue<>();
+        final List<String> seen = new ArrayList<>();
+
+        HandClient(String name, String nodes) throws IOException {
+            process = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                    "-Xmx64m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-XX:-UsePerfData",
+                    "-cp", MasterProcessEndToEndTest.childClassPath(), "synod.client.ClientMain",
+                    "--name", name, "--nodes", nodes, "--config", config.toString())
+                    .directory(tmp.toFile()).redirectError(tmp.resolve(name + ".err").toFile()).start();
+            handStarted.add(process);
+            Thread t = new Thread(() -> {
+                try (var r = new java.io.BufferedReader(new java.io.InputStreamReader(process.getInputStream(),
+                        StandardCharsets.UTF_8))) {
+                    for (String l = r.readLine(); l != null; l = r.readLine()) {
+                        lines.add(l);
+                    }
+                } catch (IOException ignored) {
+                    // the client is gone; the test's wait runs out and says so
+                }
+            }, name + "-stdout");
+            t.setDaemon(true);
+            t.start();
+        }
+
+        void send(String line) throws IOException {
+            process.getOutputStream().write((line + "\n").getBytes(StandardCharsets.UTF_8));
+            process.getOutputStream().flush();
+        }
+
+        /** The next line starting {@code prefix}; the lines before it are kept in {@link #seen}. */
+        String await(String prefix) throws InterruptedException {
+            while (true) {
+                String l = lines.poll(ELECTION_MILLIS, TimeUnit.MILLISECONDS);
+                if (l == null) {
+                    fail("the client printed no line starting '" + prefix + "'; it printed " + seen);
+                }
+                seen.add(l);
+                if (l.startsWith(prefix)) {
+                    return l;
+                }
+            }
+        }
+    }
+
+    @Test
+    void aWaitersGrantReachesItOnceWhoeverReleasedTheLock() throws Exception {
+        startMaster("StartCluster 1 3", "Fail n1");
+        // alice's first request goes to n1, which is down: unanswered, she sends it to every node, so
+        // both n2 and n3 know her and each tells her of a grant
+        HandClient alice = new HandClient("alice", "n1,n2,n3");
+        alice.await("alice talks to");
+        alice.send("lock 7");
+        assertEquals("alice acquired 7 token 1", alice.await("alice "));
+        master.send("Lock c1 7");
+        out("c1 waits for 7");
+        alice.send("unlock 7");
+        assertEquals("alice released 7", alice.await("alice "));
+        master.send("Sleep 2000");
+        outStarting("c1 acquired 7 token 2", ELECTION_MILLIS); // printed during the Sleep, when it happens
+
+        alice.send("lock 7");
+        assertEquals("alice waits for 7", alice.await("alice "));
+        master.send("Unlock c1 7");
+        out("c1 released 7");
+        out("alice acquired 7 token 3");
+        assertEquals("alice acquired 7 token 3", alice.await("alice "));
+        master.send("PrintStatus 0"); // a print settles first: every running node applied the grant, and told alice
+        outStarting("n1 : X, n2 : E, n3 : E", BOUND_MILLIS);
+        alice.send("status");
+        alice.await("alice: leader");
+        assertEquals(1, alice.seen.stream().filter(l -> l.equals("alice acquired 7 token 3")).count(),
+                "alice heard her grant more than once: " + alice.seen);
+        alice.send("quit");
+        assertTrue(alice.process.waitFor(BOUND_MILLIS, TimeUnit.MILLISECONDS), "alice did not quit");
+        master.closeStdin();
+        assertEquals(0, master.awaitExit(), "stderr " + Master.rest(master.err, master.errSeen));
+        assertEquals(1, master.outSeen.stream().filter(l -> l.equals("c1 acquired 7 token 2")).count(),
+                "stdout " + master.outSeen);
+    }
+
     @Test
     void aRestartedNodeNeverReusesABallot() throws Exception {
         startMaster("StartCluster 1 3", "Lock c1 0");
