@@ -44,6 +44,8 @@ public final class LockRunner {
     private final PrintStream out;
     private final BankRunner.Diagnostics diag;
     private final Map<String, Long> requestSeq = new TreeMap<>();
+    /** Accounts an Accounts line of this run opened (a cluster's accounts last as long as the run). */
+    private final Set<String> opened = new java.util.HashSet<>();
     private final List<Outstanding> outstanding = new ArrayList<>();
     private PaxosCluster cluster;
     /** Grants to a waiting script client that came as notices (another program's client released the lock). */
@@ -108,6 +110,13 @@ public final class LockRunner {
         } else if (c instanceof Command.Delete d) {
             request(KV, c, new Op.Delete(d.key()), 1);
         } else if (c instanceof Command.Accounts a) {
+            List<String> again = a.accounts().stream().filter(opened::contains).toList();
+            if (!again.isEmpty()) {
+                throw new ClusterException("Accounts: " + (again.size() == 1 ? again.get(0) + " is" : again.get(0) + ".."
+                        + again.get(again.size() - 1) + " are") + " open already; opening again would reset balances"
+                        + " (and make money)");
+            }
+            opened.addAll(a.accounts());
             long first = requestSeq.getOrDefault(OPENER, 0L) + 1;
             List<Shards.Step> plan;
             try {
@@ -125,19 +134,21 @@ public final class LockRunner {
             if (!cluster.running(r.node())) {
                 cluster.spawn(r.node());
                 cluster.awaitHello(r.node());
+            } else {
+                diag.warning(c.line(), r.node() + " is running; nothing to recover");
             }
         } else if (c instanceof Command.FailLeader f) {
-            requireGroup(f.group());
-            String leader = cluster.leader(f.group());
+            int g = cluster.checkGroup(f.group());
+            String leader = cluster.leader(g);
             if (leader == null) {
-                throw new ClusterException("group " + f.group() + " has no leader to fail");
+                throw new ClusterException("group " + g + " has no leader to fail");
             }
             cluster.kill(leader);
         } else if (c instanceof Command.CutLeader cut) {
-            requireGroup(cut.group());
-            String leader = cluster.leader(cut.group());
+            int cutGroup = cluster.checkGroup(cut.group());
+            String leader = cluster.leader(cutGroup);
             if (leader == null) {
-                throw new ClusterException("group " + cut.group() + " has no leader to cut off");
+                throw new ClusterException("group " + cutGroup + " has no leader to cut off");
             }
             List<String> others = new ArrayList<>();
             for (int g = 1; g <= cluster.groups(); g++) {
@@ -163,7 +174,7 @@ public final class LockRunner {
             waitPrinting(s.millis());
         } else {
             if (c instanceof Command.PrintStatus ps) {
-                requireGroup(ps.group());
+                cluster.checkGroup(ps.group());
             }
             PaxosPrints.print(cluster, c, out, diag);
         }
@@ -308,12 +319,6 @@ public final class LockRunner {
     private void requireCluster() throws ClusterException {
         if (cluster == null || cluster.groups() == 0) { // never started, or its start failed
             throw new ClusterException("no cluster: StartCluster first");
-        }
-    }
-
-    private void requireGroup(int g) throws ClusterException {
-        if (g > cluster.groups()) {
-            throw new ClusterException("no group " + g + " (the cluster has " + cluster.groups() + ")");
         }
     }
 

@@ -61,6 +61,7 @@ public final class MasterMain {
                 .addOption(Option.builder().longOpt("logs").hasArg().desc("log directory (default logs)").build())
                 .addOption(Option.builder().longOpt("config").hasArg().desc("cluster config (default config/cluster.json)").build())
                 .addOption(Option.builder().longOpt("batch").desc("never prompt").build())
+                .addOption(Option.builder().longOpt("prompt").desc("prompt even if Java sees no terminal (bin/master passes it when stdin is one)").build())
                 .addOption(Option.builder().longOpt("in-process").desc("run the node cores inside this JVM (no sockets)").build())
                 .addOption(Option.builder().longOpt("layout").hasArg().desc("CSE535 Project 3 files: GxR groups x nodes for every set (default 3x3, 5x5 for a set naming a node above n9)").build())
                 .addOption(Option.builder().longOpt("node-heap").hasArg().desc("-Xmx of each node JVM (default 64m)").build())
@@ -123,7 +124,7 @@ public final class MasterMain {
         }, "reaper");
         Runtime.getRuntime().addShutdownHook(reaper);
         try (BufferedReader in = open(source)) {
-            boolean prompt = source.equals("stdin") && System.console() != null && !cl.hasOption("batch");
+            boolean prompt = source.equals("stdin") && prompts(cl);
             runScript(in, new BankRunner(cluster, new Random(seed), out, diag), locks, diag, out, prompt);
         } catch (IOException e) {
             System.err.println("master: cannot read " + source + ": " + e.getMessage());
@@ -139,34 +140,35 @@ public final class MasterMain {
     /** {@code bin/master FILE.csv}: a CSE535 test file, sets in order, a prompt between them. */
     private static boolean runCsv(CommandLine cl, String source, ClusterConfig c, Path logs, Path configFile, long seed,
                                   PrintStream out, BankRunner.Diagnostics diag) {
-        boolean interactive = System.console() != null && !cl.hasOption("batch");
+        boolean interactive = prompts(cl);
         BufferedReader console = interactive
                 ? new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8)) : null;
         try {
-            List<CsvScript.Set> sets = CsvScript.parse(Files.readString(Path.of(source), StandardCharsets.UTF_8), diag);
-            if (CsvScript.project3(sets) || cl.hasOption("layout")) {
-                synod.runtime.Layout layout = null;
-                if (cl.hasOption("layout")) {
-                    try {
-                        layout = synod.runtime.Layout.parse(cl.getOptionValue("layout"));
-                    } catch (IllegalArgumentException e) {
-                        System.err.println("master: --layout: " + e.getMessage());
-                        return false;
-                    }
-                    if (!CsvScript.project3(sets)) {
-                        System.err.println("master: --layout is for CSE535 Project 3 files; " + source + " is a Project 1 file");
-                        return false;
-                    }
+            synod.runtime.Layout layout = null;
+            if (cl.hasOption("layout")) {
+                try {
+                    layout = synod.runtime.Layout.parse(cl.getOptionValue("layout"));
+                } catch (IllegalArgumentException e) {
+                    System.err.println("master: --layout: " + e.getMessage());
+                    return false;
+                }
+            }
+            List<CsvScript.Set> sets = CsvScript.load(Files.readString(Path.of(source), StandardCharsets.UTF_8), layout, diag);
+            if (sets == null) {
+                return false; // reported, line by line; nothing was started
+            }
+            if (CsvScript.project3(sets) || layout != null) {
+                if (layout != null && !CsvScript.project3(sets)) {
+                    System.err.println("master: --layout is for CSE535 Project 3 files; " + source + " is a Project 1 file");
+                    return false;
                 }
                 ShardedCsvRunner runner = new ShardedCsvRunner(c, logs, configFile, seed, out, diag, console, layout);
                 Runtime.getRuntime().addShutdownHook(new Thread(runner::kill, "reaper"));
-                runner.run(sets);
-                return true;
+                return runner.run(sets);
             }
             CsvRunner runner = new CsvRunner(c, logs, configFile, seed, out, diag, console);
             Runtime.getRuntime().addShutdownHook(new Thread(runner::kill, "reaper"));
-            runner.run(sets);
-            return true;
+            return runner.run(sets);
         } catch (IOException | BankCluster.ClusterException e) {
             out.flush();
             System.err.println("master: " + source + ": " + e.getMessage());
@@ -174,6 +176,14 @@ public final class MasterMain {
         } finally {
             out.flush();
         }
+    }
+
+    /**
+     * Whether to prompt: unless --batch, when asked to (--prompt: stdin is a terminal, which Java 17
+     * cannot tell by itself) or when Java sees a console (stdin and stdout both terminals).
+     */
+    private static boolean prompts(CommandLine cl) {
+        return !cl.hasOption("batch") && (cl.hasOption("prompt") || System.console() != null);
     }
 
     private static ClusterConfig config(CommandLine cl, Path file) throws IOException {
@@ -207,6 +217,7 @@ public final class MasterMain {
             if (c == null) {
                 if (prompt) {
                     System.err.print("synod> ");
+                    System.err.flush(); // no newline: without a flush the prompt would show late
                 }
                 String text = in.readLine();
                 if (text == null) {

@@ -105,6 +105,15 @@ public final class PaxosCluster implements Transport.Listener, AutoCloseable {
         return groups;
     }
 
+    /** Group {@code g} of a script line, if this cluster has it; else why not, naming the valid range. */
+    public int checkGroup(long g) throws ClusterException {
+        if (g < 1 || g > groups) {
+            throw new ClusterException("no group " + g + ": " + (groups == 1 ? "this cluster has one group, 1"
+                    : "this cluster's groups are 1.." + groups));
+        }
+        return (int) g;
+    }
+
     public int groupOf(String node) {
         return (ClusterConfig.number(node) - 1) / replicas + 1;
     }

@@ -473,6 +473,19 @@ class PaxosEndToEndTest {
     }
 
     @Test
+    void everyGroupNumberOutsideTheClusterIsRefusedWithOneMessage() throws Exception {
+        startMaster("StartCluster 1 1", "FailLeader 5", "FailLeader 0", "FailLeader -1", "PrintStatus 0 2",
+                "CutLeader 99999999999", "PrintStatus 0");
+        out("n1 : X"); // the one node is still there: nothing was killed
+        for (String[] want : new String[][] {{"2", "5"}, {"3", "0"}, {"4", "-1"}, {"5", "2"}, {"6", "99999999999"}}) {
+            String err = master.awaitErr(l -> l.startsWith("stdin:" + want[0] + ": "), "an error for line " + want[0]);
+            assertEquals("stdin:" + want[0] + ": no group " + want[1] + ": this cluster has one group, 1", err);
+        }
+        master.closeStdin();
+        assertEquals(1, master.awaitExit());
+    }
+
+    @Test
     void aRestartedNodeNeverReusesABallot() throws Exception {
         startMaster("StartCluster 1 3", "Lock c1 0");
         out("c1 acquired 0 token 1");
