@@ -343,6 +343,8 @@ public final class LockRunner {
     public void finish() {
         if (cluster != null && !killed && !outstanding.isEmpty()) {
             long end = EventLoop.nowMillis() + cfg.commandMillis();
+            diag.warning(outstanding.get(0).c().line(), "end of script: waiting up to " + cfg.commandMillis() / 1000
+                    + " s for " + outstanding.size() + " undecided request" + (outstanding.size() == 1 ? "" : "s"));
             while (!outstanding.isEmpty() && EventLoop.nowMillis() < end) {
                 waitPrinting(Math.min(200, end - EventLoop.nowMillis()));
             }

@@ -127,7 +127,7 @@ public final class MasterMain {
             boolean prompt = source.equals("stdin") && prompts(cl);
             runScript(in, new BankRunner(cluster, new Random(seed), out, diag), locks, diag, out, prompt);
         } catch (IOException e) {
-            System.err.println("master: cannot read " + source + ": " + e.getMessage());
+            System.err.println("master: cannot read " + source + ": " + why(e));
             failed[0] = true;
         } finally {
             locks.finish();
@@ -169,7 +169,11 @@ public final class MasterMain {
             CsvRunner runner = new CsvRunner(c, logs, configFile, seed, out, diag, console);
             Runtime.getRuntime().addShutdownHook(new Thread(runner::kill, "reaper"));
             return runner.run(sets);
-        } catch (IOException | BankCluster.ClusterException e) {
+        } catch (IOException e) {
+            out.flush();
+            System.err.println("master: cannot read " + source + ": " + why(e));
+            return false;
+        } catch (BankCluster.ClusterException e) {
             out.flush();
             System.err.println("master: " + source + ": " + e.getMessage());
             return false;
@@ -194,6 +198,23 @@ public final class MasterMain {
                     c.maxNodes(), c.tickMillis(), c.requestMillis());
         }
         return c;
+    }
+
+    /** What went wrong reading a file, in a reader's words rather than an exception's. */
+    static String why(IOException e) {
+        if (e instanceof java.nio.file.NoSuchFileException) {
+            return "no such file";
+        }
+        if (e instanceof java.nio.file.AccessDeniedException) {
+            return "permission denied";
+        }
+        if (e instanceof java.nio.charset.CharacterCodingException) {
+            return "not UTF-8 text (a binary file?)";
+        }
+        if (e instanceof IOException && e.getMessage() != null && e.getMessage().contains("Is a directory")) {
+            return "a directory, not a file";
+        }
+        return e.getMessage();
     }
 
     private static BufferedReader open(String source) throws IOException {

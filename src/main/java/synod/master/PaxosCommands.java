@@ -113,7 +113,11 @@ final class PaxosCommands {
             throw new ScriptError(line, "a range is FIRST..LAST, got '" + s + "'");
         }
         List<String> ids = new ArrayList<>();
-        if (ends[0].matches("[A-Za-z]") && ends[1].matches("[A-Za-z]") && ends[0].charAt(0) <= ends[1].charAt(0)) {
+        if (ends[0].matches("[A-Za-z]") && ends[1].matches("[A-Za-z]")) {
+            if (ends[0].charAt(0) > ends[1].charAt(0)) {
+                throw new ScriptError(line, "bad range '" + s + "': " + ends[0] + " comes after " + ends[1]
+                        + " (FIRST..LAST, as in A..J)");
+            }
             for (char c = ends[0].charAt(0); c <= ends[1].charAt(0); c++) {
                 ids.add(String.valueOf(c));
             }
@@ -141,11 +145,10 @@ final class PaxosCommands {
     /** "n3", "N3" or "3" name node n3. */
     static String node(int line, String s) throws ScriptError {
         String digits = s.toLowerCase(java.util.Locale.ROOT).startsWith("n") ? s.substring(1) : s;
-        long k = number(line, digits, 999);
-        if (k < 1) {
+        if (!digits.matches("0*[1-9][0-9]{0,2}")) {
             throw new ScriptError(line, "bad node '" + s + "' (nodes are n1, n2, ...)");
         }
-        return "n" + k;
+        return "n" + Integer.parseInt(digits);
     }
 
     /**
