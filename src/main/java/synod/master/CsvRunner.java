@@ -68,7 +68,7 @@ public final class CsvRunner {
             if (!(opened instanceof Result.Opened)) {
                 throw new ClusterException("could not open the accounts: " + opened);
             }
-            SetLoop.Ending end = SetLoop.run(sets, console, out, new SetLoop.Runner() {
+            SetLoop.Ending end = SetLoop.run(sets, console, out, performance, new SetLoop.Runner() {
                 @Override
                 public void runSet(CsvScript.Set s) throws ClusterException {
                     CsvRunner.this.runSet(s);
@@ -84,14 +84,6 @@ public final class CsvRunner {
                     between(c, typed);
                 }
 
-                @Override
-                public void atPrompt(boolean up) {
-                    if (up) {
-                        performance.pause(System.nanoTime());
-                    } else {
-                        performance.resume(System.nanoTime());
-                    }
-                }
             });
             if (end.allRun()) {
                 finish();

@@ -30,9 +30,6 @@ final class SetLoop {
         default String normalise(String line) {
             return line.strip();
         }
-
-        /** The prompt is up ({@code true}) or gone: Performance leaves that time out. */
-        default void atPrompt(boolean up) {}
     }
 
     /** How the loop ended: every set run or skipped (else the user quit), and how many errors were typed. */
@@ -40,8 +37,12 @@ final class SetLoop {
 
     private SetLoop() {}
 
-    /** Runs {@code sets}, prompting between them unless {@code console} is null (--batch). */
-    static Ending run(List<CsvScript.Set> sets, BufferedReader console, PrintStream out, Runner runner)
+    /**
+     * Runs {@code sets}, prompting between them unless {@code console} is null (--batch); the time at
+     * the prompt is left out of {@code performance}.
+     */
+    static Ending run(List<CsvScript.Set> sets, BufferedReader console, PrintStream out, Performance performance,
+                      Runner runner)
             throws ClusterException, IOException {
         boolean skip = false;
         int[] errors = {0};
@@ -55,12 +56,12 @@ final class SetLoop {
             runner.runSet(s);
             if (console != null) {
                 CsvScript.Set next = i + 1 < sets.size() ? sets.get(i + 1) : null;
-                runner.atPrompt(true);
+                performance.pause(System.nanoTime());
                 String answer;
                 try {
                     answer = prompt(s, next, console, out, runner, errors);
                 } finally {
-                    runner.atPrompt(false);
+                    performance.resume(System.nanoTime());
                 }
                 if (answer.equals("quit") || answer.equals("eof")) {
                     if (next != null) {

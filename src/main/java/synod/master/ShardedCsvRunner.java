@@ -81,7 +81,7 @@ public final class ShardedCsvRunner {
     /** Runs the file; false if an error was typed at the prompt between sets. */
     public boolean run(List<CsvScript.Set> sets) throws ClusterException, IOException {
         try {
-            SetLoop.Ending end = SetLoop.run(sets, console, out, new SetLoop.Runner() {
+            SetLoop.Ending end = SetLoop.run(sets, console, out, performance, new SetLoop.Runner() {
                 @Override
                 public void runSet(CsvScript.Set s) throws ClusterException {
                     ShardedCsvRunner.this.runSet(s);
@@ -102,14 +102,6 @@ public final class ShardedCsvRunner {
                     between(c, typed);
                 }
 
-                @Override
-                public void atPrompt(boolean up) {
-                    if (up) {
-                        performance.pause(System.nanoTime());
-                    } else {
-                        performance.resume(System.nanoTime());
-                    }
-                }
             });
             if (end.allRun()) {
                 out.println(performance.line());
