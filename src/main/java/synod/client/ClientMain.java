@@ -28,7 +28,8 @@ import synod.runtime.Logs;
 import synod.runtime.Transport;
 
 /**
- * {@code bin/client}: one interactive lock client. It dials every node of the group, sends each
+ * {@code bin/client}: one interactive client of the lock service, the bank and the key-value store
+ * (one group: {@code --nodes}, by default the group the master last started). It dials every node of the group, sends each
  * request to the leader it believes in, and prints results as they come, including a waiting lock
  * granted later because another client released it. Commands: {@code lock L}, {@code unlock L},
  * {@code transfer A B 5}, {@code balance A}, {@code put k v}, {@code get k}, {@code del k},
@@ -38,6 +39,8 @@ public final class ClientMain implements Transport.Listener {
     private final String name;
     private final List<String> nodes;
     private final ClientSession session;
+    /** Where the nodes listen, for saying where it tried when none answers. */
+    private final String where;
     private long seq = 0;
 
     private ClientMain(String name, List<String> nodes, ClusterConfig cfg, EventLoop loop) {
@@ -46,6 +49,7 @@ public final class ClientMain implements Transport.Listener {
         Transport transport = new Transport(loop, new FrameCodec(cfg.frameBytesMax()), name, this,
                 cfg.transportSettings());
         this.session = new ClientSession(loop, transport, g -> nodes, 300);
+        this.where = nodes.stream().map(n -> n + " " + cfg.host() + ":" + cfg.port(n)).collect(java.util.stream.Collectors.joining(", "));
         session.onNotice(n -> say(describe(n.client(), n.result())));
         loop.execute(() -> {
             for (String n : nodes) {
@@ -57,7 +61,7 @@ public final class ClientMain implements Transport.Listener {
     public static void main(String[] args) throws IOException {
         Options opts = new Options()
                 .addOption(Option.builder().longOpt("name").hasArg().desc("client id (default cli-PID)").build())
-                .addOption(Option.builder().longOpt("nodes").hasArg().desc("the group (default n1,n2,n3,n4,n5)").build())
+                .addOption(Option.builder().longOpt("nodes").hasArg().desc("the group (default: the one the master last started, from logs/n1/group; else n1,n2,n3,n4,n5)").build())
                 .addOption(Option.builder().longOpt("config").hasArg().desc("cluster config (default config/cluster.json)").build());
         CommandLine cl;
         ClusterConfig cfg;
@@ -71,13 +75,27 @@ public final class ClientMain implements Transport.Listener {
         }
         String name = cl.getOptionValue("name", "cli-" + ProcessHandle.current().pid());
         Logs.toFile(Path.of("logs", "clients", name + ".log"));
-        List<String> nodes = Arrays.stream(cl.getOptionValue("nodes", "n1,n2,n3,n4,n5").split(",")).map(String::strip).toList();
+        List<String> nodes;
+        try {
+            nodes = Arrays.stream(cl.getOptionValue("nodes", lastGroup()).split(",")).map(String::strip).toList();
+            nodes.forEach(cfg::port); // each must be a node of the config
+        } catch (IOException | IllegalArgumentException e) {
+            System.err.println("client: --nodes: " + e.getMessage());
+            System.exit(2);
+            return;
+        }
         EventLoop loop = new EventLoop("client-" + name);
         ClientMain client = new ClientMain(name, nodes, cfg, loop);
         loop.start();
         client.repl(new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8)));
         loop.close();
         System.exit(0);
+    }
+
+    /** The group the master last started here (it wrote logs/n1/group), or n1..n5. */
+    private static String lastGroup() throws IOException {
+        Path file = Path.of("logs", "n1", "group");
+        return java.nio.file.Files.exists(file) ? java.nio.file.Files.readString(file).strip() : "n1,n2,n3,n4,n5";
     }
 
     private void repl(BufferedReader in) throws IOException {
@@ -132,6 +150,7 @@ public final class ClientMain implements Transport.Listener {
     private static String read(BufferedReader in, boolean prompt) throws IOException {
         if (prompt) {
             System.err.print("client> ");
+            System.err.flush(); // no newline: without a flush the prompt would show late
         }
         return in.readLine();
     }
@@ -141,7 +160,8 @@ public final class ClientMain implements Transport.Listener {
         try {
             say(describe(op, f.get(5, TimeUnit.SECONDS)));
         } catch (TimeoutException e) {
-            say(name + " pending (no majority answers yet; still retrying)");
+            say(name + " pending: no majority of " + nodes + " answered within 5 s (tried " + where
+                    + "; is a cluster running?); still retrying, the answer is printed when it comes");
             f.thenAccept(r -> say(describe(op, r)));
         } catch (Exception e) {
             say(name + " error: " + e);

@@ -72,6 +72,15 @@ public final class ClientSession {
     /** Jitters busy retries, so two clients that collided on a lock do not collide again; loop thread only. */
     private final java.util.Random jitter = new java.util.Random(535);
     private volatile Consumer<PaxosMsg.Notice> notices = n -> { };
+    /**
+     * "client lock" for each lock a client of this session was told it waits for: its grant is still
+     * due, and is delivered once, by whichever comes first, a notice or the release that names it
+     * (when the releaser is a client of this session too). Every replica the waiter reached sends
+     * the notice, and the releaser may be anyone. Loop thread only.
+     */
+    private final java.util.Set<String> waiting = new java.util.HashSet<>();
+    /** "client lock" to the token of the grant last delivered by a notice, so its release does not repeat it. */
+    private final Map<String, Long> noticed = new java.util.HashMap<>();
 
     /** Starts the retry timer; call on (or before starting) the loop. */
     public ClientSession(EventLoop loop, Transport transport, Groups groups, long retryMillis) {
@@ -109,6 +118,8 @@ public final class ClientSession {
         List<Pending> all = List.copyOf(pending.values());
         pending.clear();
         leaderHint.clear();
+        waiting.clear();
+        noticed.clear();
         all.forEach(p -> p.result().completeExceptionally(
                 new java.util.concurrent.CancellationException("the cluster was stopped")));
     }
@@ -168,6 +179,29 @@ public final class ClientSession {
         });
     }
 
+    private static String key(String client, String lock) {
+        return client + " " + lock;
+    }
+
+    /**
+     * Notes what {@code result} of {@code request} says of grants: a lock to wait for, or a release
+     * that hands a lock to a waiter. The release keeps naming the waiter's grant unless a notice
+     * delivered that grant already (then it is a bare release), so the grant is said once.
+     */
+    private Result grants(Request request, Result result) {
+        if (request.op() instanceof Op.Lock && result instanceof Result.Waiting w) {
+            waiting.add(key(request.client(), w.lock()));
+        } else if (result instanceof Result.Released rel && rel.grantedTo() != null) {
+            String k = key(rel.grantedTo(), rel.lock());
+            if (Long.valueOf(rel.token()).equals(noticed.get(k))) {
+                noticed.remove(k);
+                return new Result.Released(rel.lock());
+            }
+            waiting.remove(k);
+        }
+        return result;
+    }
+
     /** Takes a reply or notice from node {@code from} off the wire; returns false for anything else. Loop thread. */
     public boolean onMessage(String from, PaxosMsg m) {
         if (m instanceof PaxosMsg.ClientReply r) {
@@ -186,12 +220,17 @@ public final class ClientSession {
                     return true;
                 }
                 pending.remove(r.client(), p);
-                p.result().complete(r.result());
+                p.result().complete(grants(p.request(), r.result()));
             }
             return true;
         }
         if (m instanceof PaxosMsg.Notice n) {
-            notices.accept(n);
+            if (n.result() instanceof Result.Acquired a && waiting.remove(key(n.client(), a.lock()))) {
+                noticed.put(key(n.client(), a.lock()), a.token());
+                notices.accept(n);
+            } else {
+                LOG.debug("dropped {}: no client here is still waiting for it (another replica's copy)", n);
+            }
             return true;
         }
         return false;

@@ -38,10 +38,10 @@ public sealed interface Command {
     record Recover(int line, String node) implements Command {}
 
     /** {@code group} is 1-based; 0 means the first group. */
-    record FailLeader(int line, int group) implements Command {}
+    record FailLeader(int line, long group) implements Command {}
 
     /** {@code CutLeader [GROUP]}: cut the current leader off from every node (it keeps running). */
-    record CutLeader(int line, int group) implements Command {}
+    record CutLeader(int line, long group) implements Command {}
 
     record Live(int line, java.util.List<String> nodes) implements Command {}
 
@@ -55,7 +55,7 @@ public sealed interface Command {
 
     record PrintView(int line) implements Command {}
 
-    record PrintStatus(int line, long slot, int group) implements Command {}
+    record PrintStatus(int line, long slot, long group) implements Command {}
 
     /** {@code Accounts FIRST..LAST BALANCE}: letters (A..J) or numbers (1..9000). */
     record Accounts(int line, java.util.List<String> accounts, long balance) implements Command {}

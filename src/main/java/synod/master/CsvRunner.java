@@ -55,7 +55,8 @@ public final class CsvRunner {
         cluster.close();
     }
 
-    public void run(List<CsvScript.Set> sets) throws ClusterException, IOException {
+    /** Runs the file; false if an error was typed at the prompt between sets. */
+    public boolean run(List<CsvScript.Set> sets) throws ClusterException, IOException {
         try {
             cluster.start(1, 5);
             if (cluster.awaitLeader(1, cfg.startMillis()) == null) {
@@ -67,7 +68,7 @@ public final class CsvRunner {
             if (!(opened instanceof Result.Opened)) {
                 throw new ClusterException("could not open the accounts: " + opened);
             }
-            if (SetLoop.run(sets, console, out, new SetLoop.Runner() {
+            SetLoop.Ending end = SetLoop.run(sets, console, out, performance, new SetLoop.Runner() {
                 @Override
                 public void runSet(CsvScript.Set s) throws ClusterException {
                     CsvRunner.this.runSet(s);
@@ -79,12 +80,15 @@ public final class CsvRunner {
                 }
 
                 @Override
-                public void command(String line) {
-                    between(line);
+                public void command(Command c, BankRunner.Diagnostics typed) {
+                    between(c, typed);
                 }
-            })) {
+
+            });
+            if (end.allRun()) {
                 finish();
             }
+            return end.errors() == 0;
         } finally {
             cluster.close();
         }
@@ -201,19 +205,12 @@ public final class CsvRunner {
         }
     }
 
-    /** A print command typed between sets (or Performance). */
-    private void between(String line) {
-        if (line.equalsIgnoreCase("performance")) {
+    /** A print command typed between sets (or Performance); {@code typed} takes its errors. */
+    private void between(Command c, BankRunner.Diagnostics typed) {
+        if (c instanceof Command.Performance) {
             performance();
-            return;
-        }
-        try {
-            Command c = ScriptParser.parse(0, line);
-            if (c != null) {
-                PaxosPrints.print(cluster, c, out, diag);
-            }
-        } catch (ScriptParser.ScriptError e) {
-            System.err.println(e.getMessage());
+        } else {
+            PaxosPrints.print(cluster, c, out, typed);
         }
     }
 

@@ -4,6 +4,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import synod.runtime.ClusterConfig;
+import synod.runtime.Layout;
 
 /**
  * A CSE535 test file: sets of transactions with the nodes live during each set. Columns are
@@ -51,7 +53,15 @@ public final class CsvScript {
         }
     }
 
-    public record Set(int number, List<String> live, List<Item> items) {}
+    /** A set: its number, its Live Nodes, its rows; {@code line} is where it begins (0: made up, not read). */
+    public record Set(int number, List<String> live, List<Item> items, int line) {
+        public Set(int number, List<String> live, List<Item> items) {
+            this(number, live, items, 0);
+        }
+    }
+
+    /** The columns every CSE535 test file names on its first line. */
+    static final String HEADER = "Set Number,Transactions,Live Nodes";
 
     private static final Pattern ROW = Pattern.compile("^\\s*(\\d*)\\s*,\\s*(\"[^\"]*\"|[^,]*)\\s*(?:,\\s*(.*))?$");
     private static final Pattern TXN = Pattern.compile("^\\(\\s*([A-Za-z0-9_]+)\\s*,\\s*([A-Za-z0-9_]+)\\s*,\\s*(\\d+)\\s*\\)$");
@@ -60,6 +70,56 @@ public final class CsvScript {
     private static final Pattern NODE = Pattern.compile("[nN]?(\\d+)");
 
     private CsvScript() {}
+
+    /**
+     * The sets of a CSE535 file to run, or null if it cannot run at all: its first line is not the
+     * header, it has no set, or a set's Live Nodes are empty or name a node outside the layout it
+     * runs on ({@code forced}, else n1..n5 for a Project 1 file and n1..n25 for a Project 3 one).
+     * Every such error, and every bad row (skipped), is reported with its line.
+     */
+    public static List<Set> load(String text, Layout forced, BankRunner.Diagnostics diag) {
+        boolean[] fatal = {false};
+        BankRunner.Diagnostics fatalToo = (line, msg) -> {
+            fatal[0] = true;
+            diag.error(line, msg + "; nothing is run");
+        };
+        String[] lines = text.split("\r?\n", -1);
+        int first = 0;
+        while (first < lines.length && lines[first].isBlank()) {
+            first++;
+        }
+        if (first == lines.length) {
+            fatalToo.error(1, "an empty file: no header (" + HEADER + ") and no set");
+            return null;
+        }
+        String header = lines[first].strip().replaceAll("\\s*,\\s*", ",").replaceAll(",+$", "");
+        if (!header.equalsIgnoreCase(HEADER)) {
+            fatalToo.error(first + 1, "not a CSE535 header: '" + lines[first].strip() + "' (the first line must be "
+                    + HEADER + ")");
+        }
+        lines[first] = ""; // the header, right or wrong, is not a row
+        List<Set> sets = parse(String.join("\n", lines), diag);
+        if (sets.isEmpty()) {
+            fatalToo.error(first + 1, "no set: the file has no row after its header");
+        }
+        boolean p3 = project3(sets);
+        int nodes = forced != null ? forced.nodes().size() : p3 ? 25 : 5;
+        String layout = forced != null ? "the " + forced + " layout" : p3 ? "a Project 3 file" : "a Project 1 file";
+        for (Set set : sets) {
+            if (set.live().isEmpty()) {
+                fatalToo.error(set.line(), "set " + set.number() + ": no live node; Live Nodes names the nodes that run"
+                        + " the set, for example [n1, n2, n3]");
+            }
+            for (String n : set.live()) {
+                int k = ClusterConfig.number(n);
+                if (k < 1 || k > nodes) {
+                    fatalToo.error(set.line(), "set " + set.number() + ": " + n + " is not a node of " + layout
+                            + " (n1..n" + nodes + ")");
+                }
+            }
+        }
+        return fatal[0] ? null : sets;
+    }
 
     /** The sets of {@code text}; a bad row is reported with its line number and skipped. */
     public static List<Set> parse(String text, BankRunner.Diagnostics diag) {
@@ -77,17 +137,35 @@ public final class CsvScript {
                 continue;
             }
             if (!m.group(1).isEmpty()) {
-                sets.add(new Set(Integer.parseInt(m.group(1)), live(line, m.group(3), diag), new ArrayList<>()));
+                int number = number(m.group(1));
+                if (number < 1) {
+                    diag.error(line, "set number " + m.group(1) + " is not between 1 and " + Integer.MAX_VALUE
+                            + "; the set is skipped");
+                    sets.add(null); // its continuation rows are skipped with it
+                    continue;
+                }
+                sets.add(new Set(number, live(line, m.group(3), diag), new ArrayList<>(), line));
             } else if (sets.isEmpty()) {
                 diag.error(line, "a continuation row before any set: " + raw);
                 continue;
             }
-            Item item = item(line, unquote(m.group(2)), diag);
+            Set current = sets.get(sets.size() - 1);
+            Item item = current == null ? null : item(line, unquote(m.group(2)), diag);
             if (item != null) {
-                sets.get(sets.size() - 1).items().add(item);
+                current.items().add(item);
             }
         }
+        sets.removeIf(java.util.Objects::isNull);
         return sets;
+    }
+
+    /** A decimal number of at most ten digits as an int, or -1 if it is none (too large, say). */
+    private static int number(String digits) {
+        try {
+            return digits.length() > 10 ? -1 : Integer.parseInt(digits);
+        } catch (NumberFormatException e) {
+            return -1;
+        }
     }
 
     private static Item item(int line, String t, BankRunner.Diagnostics diag) {
@@ -99,14 +177,26 @@ public final class CsvScript {
         }
         Matcher m = TXN.matcher(t);
         if (m.matches()) {
-            return Item.transfer(line, m.group(1), m.group(2), Long.parseLong(m.group(3)));
+            long amount;
+            try {
+                amount = Long.parseLong(m.group(3));
+            } catch (NumberFormatException e) {
+                diag.error(line, "bad amount " + m.group(3) + " in " + t + ": at most " + Long.MAX_VALUE);
+                return null;
+            }
+            return Item.transfer(line, m.group(1), m.group(2), amount);
         }
         if ((m = READ.matcher(t)).matches()) {
             return Item.read(line, m.group(1) != null ? m.group(1) : m.group(2));
         }
-        if ((m = FAIL_RECOVER.matcher(t)).matches() && Integer.parseInt(m.group(2)) > 0) {
+        if ((m = FAIL_RECOVER.matcher(t)).matches()) {
+            int node = number(m.group(2));
+            if (node < 1 || node > 9999) {
+                diag.error(line, "no node n" + m.group(2) + " in " + t);
+                return null;
+            }
             Kind k = m.group(1).equalsIgnoreCase("F") ? Kind.FAIL : Kind.RECOVER;
-            return new Item(line, k, null, null, 0, "n" + Integer.parseInt(m.group(2)));
+            return new Item(line, k, null, null, 0, "n" + node);
         }
         diag.error(line, "not a transaction, a read, LF, F(nK) or R(nK): " + t);
         return null;
@@ -117,20 +207,22 @@ public final class CsvScript {
      * rather than a Project 1 one (clients A..J on n1..n5).
      */
     public static boolean project3(List<Set> sets) {
+        boolean beyondFive = false;
+        boolean letters = false;
         for (Set s : sets) {
             for (String n : s.live()) {
-                if (Integer.parseInt(n.substring(1)) > 5) {
-                    return true;
-                }
+                beyondFive |= ClusterConfig.number(n) > 5;
             }
             for (Item i : s.items()) {
                 if (i.kind() == Kind.READ || i.kind() == Kind.FAIL || i.kind() == Kind.RECOVER
                         || (i.kind() == Kind.TRANSFER && (i.from().matches("\\d+") || i.to().matches("\\d+")))) {
                     return true;
                 }
+                letters |= i.kind() == Kind.TRANSFER;
             }
         }
-        return false;
+        // clients A..J are a Project 1 file's, whatever its Live Nodes say (a node beyond n5 is its error)
+        return beyondFive && !letters;
     }
 
     private static List<String> live(int line, String cell, BankRunner.Diagnostics diag) {
@@ -141,7 +233,7 @@ public final class CsvScript {
         }
         Matcher m = NODE.matcher(unquote(cell).replace("[", "").replace("]", ""));
         while (m.find()) {
-            nodes.add("n" + Integer.parseInt(m.group(1)));
+            nodes.add("n" + m.group(1).replaceFirst("^0+(?=\\d)", "")); // load() checks it is a node of the layout
         }
         return nodes;
     }

@@ -44,8 +44,14 @@ public final class LockRunner {
     private final PrintStream out;
     private final BankRunner.Diagnostics diag;
     private final Map<String, Long> requestSeq = new TreeMap<>();
+    /** Accounts an Accounts line of this run opened (a cluster's accounts last as long as the run). */
+    private final Set<String> opened = new java.util.HashSet<>();
     private final List<Outstanding> outstanding = new ArrayList<>();
     private PaxosCluster cluster;
+    /** Grants to a waiting script client that came as notices (another program's client released the lock). */
+    private final java.util.concurrent.ConcurrentLinkedQueue<String> grants = new java.util.concurrent.ConcurrentLinkedQueue<>();
+    /** Completed when a grant is queued, so that a Sleep prints it when it happens; replaced once seen. */
+    private volatile CompletableFuture<Object> heard = new CompletableFuture<>();
     private final Performance performance = new Performance();
     private boolean killed;
 
@@ -104,6 +110,13 @@ public final class LockRunner {
         } else if (c instanceof Command.Delete d) {
             request(KV, c, new Op.Delete(d.key()), 1);
         } else if (c instanceof Command.Accounts a) {
+            List<String> again = a.accounts().stream().filter(opened::contains).toList();
+            if (!again.isEmpty()) {
+                throw new ClusterException("Accounts: " + (again.size() == 1 ? again.get(0) + " is" : again.get(0) + ".."
+                        + again.get(again.size() - 1) + " are") + " open already; opening again would reset balances"
+                        + " (and make money)");
+            }
+            opened.addAll(a.accounts());
             long first = requestSeq.getOrDefault(OPENER, 0L) + 1;
             List<Shards.Step> plan;
             try {
@@ -121,19 +134,21 @@ public final class LockRunner {
             if (!cluster.running(r.node())) {
                 cluster.spawn(r.node());
                 cluster.awaitHello(r.node());
+            } else {
+                diag.warning(c.line(), r.node() + " is running; nothing to recover");
             }
         } else if (c instanceof Command.FailLeader f) {
-            requireGroup(f.group());
-            String leader = cluster.leader(f.group());
+            int g = cluster.checkGroup(f.group());
+            String leader = cluster.leader(g);
             if (leader == null) {
-                throw new ClusterException("group " + f.group() + " has no leader to fail");
+                throw new ClusterException("group " + g + " has no leader to fail");
             }
             cluster.kill(leader);
         } else if (c instanceof Command.CutLeader cut) {
-            requireGroup(cut.group());
-            String leader = cluster.leader(cut.group());
+            int cutGroup = cluster.checkGroup(cut.group());
+            String leader = cluster.leader(cutGroup);
             if (leader == null) {
-                throw new ClusterException("group " + cut.group() + " has no leader to cut off");
+                throw new ClusterException("group " + cutGroup + " has no leader to cut off");
             }
             List<String> others = new ArrayList<>();
             for (int g = 1; g <= cluster.groups(); g++) {
@@ -159,7 +174,7 @@ public final class LockRunner {
             waitPrinting(s.millis());
         } else {
             if (c instanceof Command.PrintStatus ps) {
-                requireGroup(ps.group());
+                cluster.checkGroup(ps.group());
             }
             PaxosPrints.print(cluster, c, out, diag);
         }
@@ -169,6 +184,10 @@ public final class LockRunner {
         if (cluster == null) {
             try {
                 cluster = new PaxosCluster(cfg, logs, configFile, seed);
+                cluster.onGrant(n -> {
+                    grants.addAll(ResultLines.of(n.client(), n.result(), false));
+                    heard.complete(null);
+                });
             } catch (IOException e) {
                 throw new ClusterException(e.getMessage(), e);
             }
@@ -227,25 +246,14 @@ public final class LockRunner {
         }
     }
 
-    /** Waits {@code millis}, printing every request decided meanwhile as it comes. */
+    /** Waits {@code millis} (a Sleep: the script asked to wait), printing every request decided and grant heard meanwhile as it comes. */
     private void waitPrinting(long millis) {
         long end = EventLoop.nowMillis() + millis;
         for (long left = millis; left > 0; left = end - EventLoop.nowMillis()) {
-            List<CompletableFuture<Result>> open = outstanding.stream().map(Outstanding::result).toList();
-            if (open.isEmpty()) {
-                sleep(left);
-                return;
-            }
+            List<CompletableFuture<?>> open = new ArrayList<>(outstanding.stream().map(Outstanding::result).toList());
+            open.add(heard);
             awaitDecided(CompletableFuture.anyOf(open.toArray(new CompletableFuture[0])).thenApply(x -> (Result) null), left);
             printDecided();
-        }
-    }
-
-    private static void sleep(long millis) {
-        try {
-            Thread.sleep(millis); // the script asked to wait (Sleep MS): nothing to synchronise with
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
         }
     }
 
@@ -260,6 +268,12 @@ public final class LockRunner {
                 it.remove();
                 print(o.client(), o.c(), o.result().join());
             }
+        }
+        if (heard.isDone()) {
+            heard = new CompletableFuture<>(); // before draining: a grant queued from now on completes the new one
+        }
+        for (String line = grants.poll(); line != null; line = grants.poll()) {
+            out.println(line);
         }
         out.flush();
     }
@@ -303,14 +317,8 @@ public final class LockRunner {
     }
 
     private void requireCluster() throws ClusterException {
-        if (cluster == null) {
+        if (cluster == null || cluster.groups() == 0) { // never started, or its start failed
             throw new ClusterException("no cluster: StartCluster first");
-        }
-    }
-
-    private void requireGroup(int g) throws ClusterException {
-        if (g > cluster.groups()) {
-            throw new ClusterException("no group " + g + " (the cluster has " + cluster.groups() + ")");
         }
     }
 
@@ -335,6 +343,8 @@ public final class LockRunner {
     public void finish() {
         if (cluster != null && !killed && !outstanding.isEmpty()) {
             long end = EventLoop.nowMillis() + cfg.commandMillis();
+            diag.warning(outstanding.get(0).c().line(), "end of script: waiting up to " + cfg.commandMillis() / 1000
+                    + " s for " + outstanding.size() + " undecided request" + (outstanding.size() == 1 ? "" : "s"));
             while (!outstanding.isEmpty() && EventLoop.nowMillis() < end) {
                 waitPrinting(Math.min(200, end - EventLoop.nowMillis()));
             }

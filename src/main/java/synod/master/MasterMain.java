@@ -61,6 +61,7 @@ public final class MasterMain {
                 .addOption(Option.builder().longOpt("logs").hasArg().desc("log directory (default logs)").build())
                 .addOption(Option.builder().longOpt("config").hasArg().desc("cluster config (default config/cluster.json)").build())
                 .addOption(Option.builder().longOpt("batch").desc("never prompt").build())
+                .addOption(Option.builder().longOpt("prompt").desc("prompt even if Java sees no terminal (bin/master passes it when stdin is one)").build())
                 .addOption(Option.builder().longOpt("in-process").desc("run the node cores inside this JVM (no sockets)").build())
                 .addOption(Option.builder().longOpt("layout").hasArg().desc("CSE535 Project 3 files: GxR groups x nodes for every set (default 3x3, 5x5 for a set naming a node above n9)").build())
                 .addOption(Option.builder().longOpt("node-heap").hasArg().desc("-Xmx of each node JVM (default 64m)").build())
@@ -123,10 +124,10 @@ public final class MasterMain {
         }, "reaper");
         Runtime.getRuntime().addShutdownHook(reaper);
         try (BufferedReader in = open(source)) {
-            boolean prompt = source.equals("stdin") && System.console() != null && !cl.hasOption("batch");
+            boolean prompt = source.equals("stdin") && prompts(cl);
             runScript(in, new BankRunner(cluster, new Random(seed), out, diag), locks, diag, out, prompt);
         } catch (IOException e) {
-            System.err.println("master: cannot read " + source + ": " + e.getMessage());
+            System.err.println("master: cannot read " + source + ": " + why(e));
             failed[0] = true;
         } finally {
             locks.finish();
@@ -139,41 +140,54 @@ public final class MasterMain {
     /** {@code bin/master FILE.csv}: a CSE535 test file, sets in order, a prompt between them. */
     private static boolean runCsv(CommandLine cl, String source, ClusterConfig c, Path logs, Path configFile, long seed,
                                   PrintStream out, BankRunner.Diagnostics diag) {
-        boolean interactive = System.console() != null && !cl.hasOption("batch");
+        boolean interactive = prompts(cl);
         BufferedReader console = interactive
                 ? new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8)) : null;
         try {
-            List<CsvScript.Set> sets = CsvScript.parse(Files.readString(Path.of(source), StandardCharsets.UTF_8), diag);
-            if (CsvScript.project3(sets) || cl.hasOption("layout")) {
-                synod.runtime.Layout layout = null;
-                if (cl.hasOption("layout")) {
-                    try {
-                        layout = synod.runtime.Layout.parse(cl.getOptionValue("layout"));
-                    } catch (IllegalArgumentException e) {
-                        System.err.println("master: --layout: " + e.getMessage());
-                        return false;
-                    }
-                    if (!CsvScript.project3(sets)) {
-                        System.err.println("master: --layout is for CSE535 Project 3 files; " + source + " is a Project 1 file");
-                        return false;
-                    }
+            synod.runtime.Layout layout = null;
+            if (cl.hasOption("layout")) {
+                try {
+                    layout = synod.runtime.Layout.parse(cl.getOptionValue("layout"));
+                } catch (IllegalArgumentException e) {
+                    System.err.println("master: --layout: " + e.getMessage());
+                    return false;
+                }
+            }
+            List<CsvScript.Set> sets = CsvScript.load(Files.readString(Path.of(source), StandardCharsets.UTF_8), layout, diag);
+            if (sets == null) {
+                return false; // reported, line by line; nothing was started
+            }
+            if (CsvScript.project3(sets) || layout != null) {
+                if (layout != null && !CsvScript.project3(sets)) {
+                    System.err.println("master: --layout is for CSE535 Project 3 files; " + source + " is a Project 1 file");
+                    return false;
                 }
                 ShardedCsvRunner runner = new ShardedCsvRunner(c, logs, configFile, seed, out, diag, console, layout);
                 Runtime.getRuntime().addShutdownHook(new Thread(runner::kill, "reaper"));
-                runner.run(sets);
-                return true;
+                return runner.run(sets);
             }
             CsvRunner runner = new CsvRunner(c, logs, configFile, seed, out, diag, console);
             Runtime.getRuntime().addShutdownHook(new Thread(runner::kill, "reaper"));
-            runner.run(sets);
-            return true;
-        } catch (IOException | BankCluster.ClusterException e) {
+            return runner.run(sets);
+        } catch (IOException e) {
+            out.flush();
+            System.err.println("master: cannot read " + source + ": " + why(e));
+            return false;
+        } catch (BankCluster.ClusterException e) {
             out.flush();
             System.err.println("master: " + source + ": " + e.getMessage());
             return false;
         } finally {
             out.flush();
         }
+    }
+
+    /**
+     * Whether to prompt: unless --batch, when asked to (--prompt: stdin is a terminal, which Java 17
+     * cannot tell by itself) or when Java sees a console (stdin and stdout both terminals).
+     */
+    private static boolean prompts(CommandLine cl) {
+        return !cl.hasOption("batch") && (cl.hasOption("prompt") || System.console() != null);
     }
 
     private static ClusterConfig config(CommandLine cl, Path file) throws IOException {
@@ -184,6 +198,23 @@ public final class MasterMain {
                     c.maxNodes(), c.tickMillis(), c.requestMillis());
         }
         return c;
+    }
+
+    /** What went wrong reading a file, in a reader's words rather than an exception's. */
+    static String why(IOException e) {
+        if (e instanceof java.nio.file.NoSuchFileException) {
+            return "no such file";
+        }
+        if (e instanceof java.nio.file.AccessDeniedException) {
+            return "permission denied";
+        }
+        if (e instanceof java.nio.charset.CharacterCodingException) {
+            return "not UTF-8 text (a binary file?)";
+        }
+        if (e instanceof IOException && e.getMessage() != null && e.getMessage().contains("Is a directory")) {
+            return "a directory, not a file";
+        }
+        return e.getMessage();
     }
 
     private static BufferedReader open(String source) throws IOException {
@@ -207,6 +238,7 @@ public final class MasterMain {
             if (c == null) {
                 if (prompt) {
                     System.err.print("synod> ");
+                    System.err.flush(); // no newline: without a flush the prompt would show late
                 }
                 String text = in.readLine();
                 if (text == null) {

@@ -105,6 +105,15 @@ public final class PaxosCluster implements Transport.Listener, AutoCloseable {
         return groups;
     }
 
+    /** Group {@code g} of a script line, if this cluster has it; else why not, naming the valid range. */
+    public int checkGroup(long g) throws ClusterException {
+        if (g < 1 || g > groups) {
+            throw new ClusterException("no group " + g + ": " + (groups == 1 ? "this cluster has one group, 1"
+                    : "this cluster's groups are 1.." + groups));
+        }
+        return (int) g;
+    }
+
     public int groupOf(String node) {
         return (ClusterConfig.number(node) - 1) / replicas + 1;
     }
@@ -162,7 +171,12 @@ public final class PaxosCluster implements Transport.Listener, AutoCloseable {
         return group(g).stream().filter(this::reachable).count() >= replicas / 2 + 1;
     }
 
-    /** Starts G groups of R fresh nodes (their old logs are wiped) and waits for every Hello. */
+    /**
+     * Starts G groups of R fresh nodes (their old logs are wiped) and waits for every Hello. Refuses,
+     * touching nothing, if a node of those logs is still running (it holds its lock): its logs are
+     * in use. If nodes fail to start, every failure is reported, and the nodes that did start are
+     * stopped again.
+     */
     public void start(int g, int r) throws ClusterException {
         if (g * r > cfg.maxNodes()) {
             throw new ClusterException(g + " groups of " + r + " need " + g * r + " nodes; the config has " + cfg.maxNodes());
@@ -170,26 +184,79 @@ public final class PaxosCluster implements Transport.Listener, AutoCloseable {
         if (groups > 0) {
             throw new ClusterException("a cluster is already running");
         }
+        wipeAll(g * r);
         groups = g;
         replicas = r;
-        for (int k = 1; k <= g * r; k++) {
-            wipe(logs.resolve("n" + k));
-        }
         LOG.info("starting {} groups of {} nodes", g, r);
         for (int k = 1; k <= g * r; k++) {
             spawn("n" + k);
         }
+        List<String> failures = new ArrayList<>();
         for (int k = 1; k <= g * r; k++) {
-            awaitHello("n" + k);
+            try {
+                awaitHello("n" + k);
+            } catch (ClusterException e) {
+                failures.add(e.getMessage());
+            }
+        }
+        if (!failures.isEmpty()) {
+            stop();
+            throw new ClusterException(String.join("; ", failures));
         }
     }
 
+    /**
+     * Wipes the logs of n1..nN, each while holding its lock, so that no node can start on it
+     * meanwhile; or, if any of them is held by a running node, refuses before wiping any, naming
+     * every such node, its pid and how to stop it.
+     */
+    private void wipeAll(int n) throws ClusterException {
+        List<synod.runtime.NodeLock> held = new ArrayList<>();
+        try {
+            List<String> running = new ArrayList<>();
+            List<String> pids = new ArrayList<>();
+            for (int k = 1; k <= n; k++) {
+                Path dir = logs.resolve("n" + k);
+                synod.runtime.NodeLock lock = synod.runtime.NodeLock.tryTake(dir);
+                if (lock == null) {
+                    pids.add(synod.runtime.NodeLock.pidOf(dir));
+                    running.add("n" + k + " (pid " + pids.get(pids.size() - 1) + ")");
+                } else {
+                    held.add(lock);
+                }
+            }
+            if (!running.isEmpty()) {
+                boolean one = running.size() == 1;
+                throw new ClusterException("refusing to start: " + String.join(", ", running) + (one ? " is" : " are")
+                        + " still running on " + logs + " (started by hand, or by another master) and "
+                        + (one ? "holds its" : "hold their") + " logs; stop " + (one ? "it" : "them") + " with: kill "
+                        + String.join(" ", pids));
+            }
+            for (int k = 1; k <= n; k++) {
+                wipe(logs.resolve("n" + k));
+            }
+        } catch (IOException e) {
+            throw new ClusterException("cannot lock the logs in " + logs + ": " + e.getMessage(), e);
+        } finally {
+            for (synod.runtime.NodeLock l : held) {
+                try {
+                    l.close();
+                } catch (IOException e) {
+                    LOG.warn("cannot release a node lock: {}", e.toString());
+                }
+            }
+        }
+    }
+
+    /** Deletes the files of a node directory whose lock this master holds (the lock file itself stays). */
     private static void wipe(Path dir) throws ClusterException {
         try {
             if (Files.exists(dir)) {
                 try (var files = Files.list(dir)) {
                     for (Path f : files.toList()) {
-                        Files.deleteIfExists(f);
+                        if (!f.getFileName().toString().equals("lock")) {
+                            Files.deleteIfExists(f);
+                        }
                     }
                 }
             }
@@ -217,8 +284,7 @@ public final class PaxosCluster implements Transport.Listener, AutoCloseable {
             Files.createDirectories(logs.resolve(id));
             Process p = new ProcessBuilder(cmd).redirectErrorStream(true)
                     .redirectOutput(ProcessBuilder.Redirect.appendTo(logs.resolve(id).resolve("node.out").toFile())).start();
-            processes.put(id, p);
-            Files.writeString(logs.resolve(id).resolve("pid"), p.pid() + "\n");
+            processes.put(id, p); // the node writes logs/ID/pid itself, once it holds its lock
             LOG.info("spawned {} as pid {}", id, p.pid());
         } catch (IOException e) {
             throw new ClusterException("cannot start " + id + ": " + e.getMessage(), e);
@@ -234,8 +300,8 @@ public final class PaxosCluster implements Transport.Listener, AutoCloseable {
             } catch (java.util.concurrent.TimeoutException e) {
                 Process p = processes.get(id);
                 if (p != null && !p.isAlive()) {
-                    throw new ClusterException(id + " exited with status " + p.exitValue() + " before connecting (see "
-                            + logs.resolve(id) + ")");
+                    throw new ClusterException(id + " exited with status " + p.exitValue() + " before connecting"
+                            + lastWords(id) + " (see " + logs.resolve(id) + ")");
                 }
                 if (EventLoop.nowMillis() > deadline) {
                     throw new ClusterException(id + " did not connect within " + cfg.startMillis() + " ms");
@@ -244,6 +310,21 @@ public final class PaxosCluster implements Transport.Listener, AutoCloseable {
                 throw new ClusterException("waiting for " + id + ": " + e, e);
             }
         }
+    }
+
+    /** ": " and the last line the node printed (to its node.out), or "" if it printed nothing. */
+    private String lastWords(String id) {
+        try {
+            List<String> lines = Files.readAllLines(logs.resolve(id).resolve("node.out"));
+            for (int i = lines.size() - 1; i >= 0; i--) {
+                if (!lines.get(i).isBlank() && !lines.get(i).startsWith("usage:")) {
+                    return ": " + lines.get(i).strip();
+                }
+            }
+        } catch (IOException e) {
+            LOG.warn("cannot read {}'s node.out: {}", id, e.toString());
+        }
+        return "";
     }
 
     /** Up: this master's child is alive, or the node (restarted by hand, say) is connected. */
@@ -461,6 +542,14 @@ public final class PaxosCluster implements Transport.Listener, AutoCloseable {
     }
 
     // ---- clients ----
+
+    /**
+     * Where the grant of a lock a script client waited for goes when it arrives as a notice (another
+     * client, a bin/client say, released it); loop thread. Each grant is handed on once.
+     */
+    public void onGrant(java.util.function.Consumer<PaxosMsg.Notice> handler) {
+        clients.onNotice(handler);
+    }
 
     /** Submits {@code op} for {@code client} to group {@code g}; the future completes with its result. */
     public CompletableFuture<Result> submit(String client, long requestSeq, Op op, int g) {

@@ -35,12 +35,12 @@ final class PaxosCommands {
                 return new Command.Recover(line, node(line, a[0]));
             case "failleader":
                 ScriptParser.checkArity(line, word, a, 0, 1);
-                return new Command.FailLeader(line, a.length > 0 ? count(line, a[0], 25) : 1);
+                return new Command.FailLeader(line, a.length > 0 ? group(line, a[0]) : 1);
             case "cutleader":
                 // An extension of the SPEC, FailLeader's twin: the leader stays up, cut off, still
                 // believing it leads, so a client's timer expires on it (see test-cases/cse535/).
                 ScriptParser.checkArity(line, word, a, 0, 1);
-                return new Command.CutLeader(line, a.length > 0 ? count(line, a[0], 25) : 1);
+                return new Command.CutLeader(line, a.length > 0 ? group(line, a[0]) : 1);
             case "live":
                 ScriptParser.checkArity(line, word, a, 1, 99);
                 List<String> nodes = new ArrayList<>();
@@ -72,7 +72,7 @@ final class PaxosCommands {
             case "printstatus":
                 ScriptParser.checkArity(line, word, a, 1, 2);
                 return new Command.PrintStatus(line, number(line, a[0], Long.MAX_VALUE),
-                        a.length > 1 ? count(line, a[1], 25) : 1);
+                        a.length > 1 ? group(line, a[1]) : 1);
             case "accounts":
                 ScriptParser.checkArity(line, word, a, 2, 2);
                 return new Command.Accounts(line, range(line, a[0]), number(line, a[1], Long.MAX_VALUE / 4));
@@ -113,7 +113,11 @@ final class PaxosCommands {
             throw new ScriptError(line, "a range is FIRST..LAST, got '" + s + "'");
         }
         List<String> ids = new ArrayList<>();
-        if (ends[0].matches("[A-Za-z]") && ends[1].matches("[A-Za-z]") && ends[0].charAt(0) <= ends[1].charAt(0)) {
+        if (ends[0].matches("[A-Za-z]") && ends[1].matches("[A-Za-z]")) {
+            if (ends[0].charAt(0) > ends[1].charAt(0)) {
+                throw new ScriptError(line, "bad range '" + s + "': " + ends[0] + " comes after " + ends[1]
+                        + " (FIRST..LAST, as in A..J)");
+            }
             for (char c = ends[0].charAt(0); c <= ends[1].charAt(0); c++) {
                 ids.add(String.valueOf(c));
             }
@@ -141,11 +145,22 @@ final class PaxosCommands {
     /** "n3", "N3" or "3" name node n3. */
     static String node(int line, String s) throws ScriptError {
         String digits = s.toLowerCase(java.util.Locale.ROOT).startsWith("n") ? s.substring(1) : s;
-        long k = number(line, digits, 999);
-        if (k < 1) {
+        if (!digits.matches("0*[1-9][0-9]{0,2}")) {
             throw new ScriptError(line, "bad node '" + s + "' (nodes are n1, n2, ...)");
         }
-        return "n" + k;
+        return "n" + Integer.parseInt(digits);
+    }
+
+    /**
+     * A group number, whatever its value: whether the cluster has that group is known only when the
+     * line runs ({@link PaxosCluster#checkGroup}), which names the valid range.
+     */
+    private static long group(int line, String s) throws ScriptError {
+        try {
+            return Long.parseLong(s);
+        } catch (NumberFormatException e) {
+            throw new ScriptError(line, "'" + s + "' is not a group number (groups are 1, 2, ...)");
+        }
     }
 
     private static int count(int line, String s, int max) throws ScriptError {

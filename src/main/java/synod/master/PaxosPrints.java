@@ -45,11 +45,15 @@ final class PaxosPrints {
                 cluster.settle(g, 2000); // state prints show settled state; views and logs are history
             }
         }
-        if (c instanceof Command.PrintStatus s && s.group() > cluster.groups()) {
-            diag.error(c.line(), "no group " + s.group() + " (the cluster has " + cluster.groups() + ")");
-        } else if (c instanceof Command.PrintStatus s) {
+        if (c instanceof Command.PrintStatus s) {
+            List<String> ids;
+            try {
+                ids = cluster.group(cluster.checkGroup(s.group()));
+            } catch (BankCluster.ClusterException e) {
+                diag.error(c.line(), e.getMessage());
+                return;
+            }
             List<String> parts = new ArrayList<>();
-            List<String> ids = cluster.group(s.group());
             List<List<String>> answers = ask(cluster, ids, "status", s.slot(), diag, c.line());
             for (int i = 0; i < ids.size(); i++) {
                 List<String> a = answers.get(i);

@@ -99,8 +99,16 @@ public final class ProcessCluster implements BankCluster, Transport.Listener {
         for (NewNode n : fresh) {
             nodes.put(n.id(), spawn(n.id(), n.amount()));
         }
+        List<String> failures = new ArrayList<>(); // every node that did not come up, not just the first
         for (NewNode n : fresh) {
-            awaitHello(nodes.get(n.id()));
+            try {
+                awaitHello(nodes.get(n.id()));
+            } catch (ClusterException e) {
+                failures.add(e.getMessage());
+            }
+        }
+        if (!failures.isEmpty()) {
+            throw new ClusterException(String.join("; ", failures));
         }
         List<String> everyone = new ArrayList<>(peers);
         List<String[]> pairs = new ArrayList<>();
@@ -213,9 +221,18 @@ public final class ProcessCluster implements BankCluster, Transport.Listener {
     }
 
     @Override
+    /**
+     * Only {@code from} is waited on: if {@code to} goes down meanwhile, {@code from} notices its
+     * channel break and answers itself. If this master knows already that {@code to} is gone, the
+     * Send is refused as {@code from} would refuse it, before anything is debited.
+     */
     public BankMsg.Done send(String from, String to, long amount) throws ClusterException {
+        requireRunning(from);
+        if (nodes.containsKey(to) && (gone.contains(to) || !nodes.get(to).process.isAlive())) {
+            throw new ClusterException("channel to node " + to + " is down; nothing sent");
+        }
         long s = seq.incrementAndGet();
-        return (BankMsg.Done) call(from, Set.of(from, to), s, new BankMsg.SendMoney(s, to, amount));
+        return (BankMsg.Done) call(from, Set.of(from), s, new BankMsg.SendMoney(s, to, amount));
     }
 
     @Override
@@ -263,10 +280,21 @@ public final class ProcessCluster implements BankCluster, Transport.Listener {
             }
         });
         try {
-            return await(reply, settings.config().commandMillis(), "node " + id + " answering " + command);
+            return await(reply, settings.config().commandMillis(), "node " + id + " " + doing(command));
         } finally {
             calls.remove(s);
         }
+    }
+
+    /** What a node does for {@code command}, in the script's words. */
+    private static String doing(BankMsg command) {
+        if (command instanceof BankMsg.SendMoney m) {
+            return "sending " + m.amount() + " to node " + m.to();
+        }
+        if (command instanceof BankMsg.Take t) {
+            return "receiving" + (t.from() == null ? "" : " from node " + t.from());
+        }
+        return command instanceof BankMsg.Begin ? "beginning the snapshot" : "reporting its snapshot state";
     }
 
     private void requireRunning(String id) throws ClusterException {

@@ -36,19 +36,19 @@ public final class ScriptParser {
                 return new Command.StartMaster(line);
             case "createnode":
                 arity(line, w[0], args, 2, 2);
-                return new Command.CreateNode(line, id(line, args[0]), amount(line, args[1]));
+                return new Command.CreateNode(line, node(line, args[0]), amount(line, args[1]));
             case "send":
                 arity(line, w[0], args, 3, 3);
-                return new Command.Send(line, id(line, args[0]), id(line, args[1]), amount(line, args[2]));
+                return new Command.Send(line, node(line, args[0]), node(line, args[1]), amount(line, args[2]));
             case "receive":
                 arity(line, w[0], args, 1, 2);
-                return new Command.Receive(line, id(line, args[0]), args.length == 2 ? id(line, args[1]) : null);
+                return new Command.Receive(line, node(line, args[0]), args.length == 2 ? node(line, args[1]) : null);
             case "receiveall":
                 arity(line, w[0], args, 0, 0);
                 return new Command.ReceiveAll(line);
             case "beginsnapshot":
                 arity(line, w[0], args, 1, 1);
-                return new Command.BeginSnapshot(line, id(line, args[0]));
+                return new Command.BeginSnapshot(line, node(line, args[0]));
             case "collectstate":
                 arity(line, w[0], args, 0, 0);
                 return new Command.CollectState(line);
@@ -86,6 +86,14 @@ public final class ScriptParser {
             String want = min == max ? String.valueOf(min) : min + " or " + max;
             throw new ScriptError(line, name + " takes " + want + " argument(s), got " + args.length);
         }
+    }
+
+    /** A CS380D node id: a whole number from 1 to 9999 (it names the node's directory, logs/ID). */
+    private static String node(int line, String s) throws ScriptError {
+        if (!s.matches("0*[1-9][0-9]{0,3}")) {
+            throw new ScriptError(line, "bad node id '" + s + "': a node id is a whole number from 1 to 9999");
+        }
+        return String.valueOf(Integer.parseInt(s));
     }
 
     private static String id(int line, String s) throws ScriptError {

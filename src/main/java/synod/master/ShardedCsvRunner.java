@@ -78,9 +78,10 @@ public final class ShardedCsvRunner {
         cluster.close();
     }
 
-    public void run(List<CsvScript.Set> sets) throws ClusterException, IOException {
+    /** Runs the file; false if an error was typed at the prompt between sets. */
+    public boolean run(List<CsvScript.Set> sets) throws ClusterException, IOException {
         try {
-            if (SetLoop.run(sets, console, out, new SetLoop.Runner() {
+            SetLoop.Ending end = SetLoop.run(sets, console, out, performance, new SetLoop.Runner() {
                 @Override
                 public void runSet(CsvScript.Set s) throws ClusterException {
                     ShardedCsvRunner.this.runSet(s);
@@ -97,12 +98,15 @@ public final class ShardedCsvRunner {
                 }
 
                 @Override
-                public void command(String line) {
-                    between(line);
+                public void command(Command c, BankRunner.Diagnostics typed) {
+                    between(c, typed);
                 }
-            })) {
+
+            });
+            if (end.allRun()) {
                 out.println(performance.line());
             }
+            return end.errors() == 0;
         } finally {
             out.flush();
             cluster.close();
@@ -230,22 +234,14 @@ public final class ShardedCsvRunner {
         }
     }
 
-    /** A print command typed between sets; anything else is refused there. */
-    private void between(String cmd) {
-        try {
-            Command c = ScriptParser.parse(0, cmd);
-            if (c instanceof Command.Performance) {
-                out.println(performance.line());
-            } else if (c instanceof Command.PrintView) {
-                printViews();
-            } else if (c instanceof Command.PrintDB || c instanceof Command.PrintBalance
-                    || c instanceof Command.PrintStatus || c instanceof Command.PrintLog) {
-                PaxosPrints.print(cluster, c, out, diag);
-            } else if (c != null) {
-                System.err.println("between sets only print commands run (and skip)");
-            }
-        } catch (ScriptParser.ScriptError e) {
-            System.err.println(e.getMessage());
+    /** A print command typed between sets; {@code typed} takes its errors. */
+    private void between(Command c, BankRunner.Diagnostics typed) {
+        if (c instanceof Command.Performance) {
+            out.println(performance.line());
+        } else if (c instanceof Command.PrintView) {
+            printViews();
+        } else {
+            PaxosPrints.print(cluster, c, out, typed);
         }
     }
 

@@ -42,6 +42,8 @@ public final class PaxosHost implements Transport.Listener {
     private final History history = new History();
     private final Set<String> live = new TreeSet<>();
     private final boolean exitWithMaster;
+    /** A node started by hand has reached a master: it follows that master out as a spawned one does. */
+    private boolean masterReached;
     private final List<String> group;
     private final Layout layout;
     private final int frameBytesMax;
@@ -312,9 +314,19 @@ public final class PaxosHost implements Transport.Listener {
     }
 
     @Override
+    public void onLinked(String peer) {
+        masterReached |= peer.equals(Envelope.MASTER);
+    }
+
+    /**
+     * A node exits when its link to the master closes: a spawned one at once, one started by hand
+     * once it has reached a master (until then it serves alone, dialling the master's port), so that
+     * no node outlives the master it served and holds its logs under the next run.
+     */
+    @Override
     public void onDisconnected(String peer, boolean outbound) {
         // Only this node's own link to the master: anyone can dial in saying Hello as "master" and hang up.
-        if (peer.equals(Envelope.MASTER) && outbound && exitWithMaster) {
+        if (peer.equals(Envelope.MASTER) && outbound && (exitWithMaster || masterReached)) {
             exit(0, "master connection closed");
         }
     }

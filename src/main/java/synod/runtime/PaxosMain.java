@@ -36,11 +36,29 @@ public final class PaxosMain {
                 .addOption(Option.builder().longOpt("group").hasArg().desc("members, e.g. n1,n2,n3 (default: remembered, else n1..n5)").build())
                 .addOption(Option.builder().longOpt("layout").hasArg().desc("the whole cluster, GxR: G groups of R nodes (default: remembered, else the node's group alone)").build())
                 .addOption(Option.builder().longOpt("master").hasArg().desc("host:port of the master that spawned me; I exit when it goes").build())
-                .addOption(Option.builder().longOpt("seed").hasArg().desc("seed of this node's random choices").build());
+                .addOption(Option.builder().longOpt("seed").hasArg().desc("seed of this node's random choices").build())
+                .addOption(Option.builder().longOpt("help").desc("this help").build());
+        String usage = "usage: bin/node --id N [--config FILE] [--logs DIR] [--group n1,n2,n3] [--layout GxR] [--seed N]";
+        CommandLine cl;
         try {
-            run(new DefaultParser().parse(opts, args));
-        } catch (ParseException | IOException | IllegalArgumentException e) {
-            System.err.println("node: " + e.getMessage());
+            cl = new DefaultParser().parse(opts, args);
+        } catch (ParseException e) {
+            if (List.of(args).contains("--help")) {
+                new org.apache.commons.cli.HelpFormatter().printHelp(usage.substring("usage: ".length()), opts);
+                return;
+            }
+            System.err.println("node: " + e.getMessage() + "\n" + usage);
+            System.exit(2);
+            return;
+        }
+        if (cl.hasOption("help")) {
+            new org.apache.commons.cli.HelpFormatter().printHelp(usage.substring("usage: ".length()), opts);
+            return;
+        }
+        try {
+            run(cl);
+        } catch (IOException | IllegalArgumentException e) {
+            System.err.println("node: " + e.getMessage() + "\n" + usage);
             System.exit(2);
         }
     }
@@ -49,18 +67,35 @@ public final class PaxosMain {
         ClusterConfig cfg = ClusterConfig.load(Path.of(cl.getOptionValue("config", "config/cluster.json")),
                 cl.hasOption("config"));
         int k = ClusterConfig.number(cl.getOptionValue("id"));
+        if (k < 1) {
+            throw new IllegalArgumentException("--id takes a node number, 3 or n3; got '" + cl.getOptionValue("id") + "'");
+        }
         String id = "n" + k;
         cfg.port(id); // validates the id against the config
         Path dir = Path.of(cl.getOptionValue("logs", "logs")).resolve(id);
-        Files.createDirectories(dir);
+        // Everything that can be refused is checked before the directory is touched.
+        Layout given = cl.hasOption("layout") ? Layout.parse(cl.getOptionValue("layout")) : null;
+        Layout layout = given != null ? given : remembered(dir);
+        List<String> givenGroup = cl.hasOption("group")
+                ? Arrays.stream(cl.getOptionValue("group").split(",")).map(String::strip).toList() : null;
+        List<String> group = group(givenGroup, dir, id, layout);
         lockNode(dir, id);
         Logs.toFile(dir.resolve("node.log"));
-        Layout layout = layout(cl, dir);
-        List<String> group = group(cl, dir, id, layout);
+        if (given != null) {
+            Files.writeString(dir.resolve("layout"), given + "\n");
+        }
+        if (givenGroup != null) {
+            Files.writeString(dir.resolve("group"), String.join(",", group) + "\n");
+        }
         if (layout == null) {
             layout = Layout.single(group);
         }
         Files.writeString(dir.resolve("pid"), ProcessHandle.current().pid() + "\n");
+        if (!cl.hasOption("master")) {
+            long pid = ProcessHandle.current().pid();
+            System.out.println(id + " (pid " + pid + ") of " + group + " listens on " + cfg.host() + ":" + cfg.port(id)
+                    + "; logs in " + dir + "; it exits when the master it reaches exits, or stop it with kill " + pid);
+        }
 
         FileLog disk = FileLog.open(dir.resolve("paxos.log"));
         var log = LoggerFactory.getLogger("paxos." + id);
@@ -98,7 +133,7 @@ public final class PaxosMain {
     }
 
     /** Held for the life of the process; a static field, so it is never collected and released. */
-    private static java.nio.channels.FileLock nodeLock;
+    private static NodeLock nodeLock;
 
     /**
      * Takes {@code logs/nN/lock}, or refuses to start: a second copy of a running node (started by
@@ -106,34 +141,25 @@ public final class PaxosMain {
      * before anything in the directory is touched. The lock goes with the process, kill -9 included.
      */
     private static void lockNode(Path dir, String id) throws IOException {
-        java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(dir.resolve("lock"),
-                java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.WRITE);
-        nodeLock = ch.tryLock();
+        nodeLock = NodeLock.tryTake(dir);
         if (nodeLock == null) {
-            ch.close();
-            throw new IOException(id + " is already running on " + dir + " (" + dir.resolve("lock")
-                    + " is held; see its pid file); refusing to start a second copy");
+            throw new IOException(id + " is already running on " + dir + " (pid " + NodeLock.pidOf(dir) + ", "
+                    + dir.resolve("lock") + " is held); refusing to start a second copy");
         }
     }
 
-    /** The layout given (and then remembered), or remembered, or null. */
-    private static Layout layout(CommandLine cl, Path dir) throws IOException {
+    /** The layout remembered in {@code dir} from an earlier start, or null. */
+    private static Layout remembered(Path dir) throws IOException {
         Path file = dir.resolve("layout");
-        if (cl.hasOption("layout")) {
-            Layout given = Layout.parse(cl.getOptionValue("layout"));
-            Files.writeString(file, given + "\n");
-            return given;
-        }
         return Files.exists(file) ? Layout.parse(Files.readString(file)) : null;
     }
 
-    /** The group given (and then remembered), or remembered, or the layout's, or n1..n5. */
-    private static List<String> group(CommandLine cl, Path dir, String id, Layout layout) throws IOException {
+    /** The group given, or remembered, or the layout's, or n1..n5; checked against the id and the layout. */
+    private static List<String> group(List<String> given, Path dir, String id, Layout layout) throws IOException {
         Path file = dir.resolve("group");
         List<String> group;
-        if (cl.hasOption("group")) {
-            group = Arrays.stream(cl.getOptionValue("group").split(",")).map(String::strip).toList();
-            Files.writeString(file, String.join(",", group) + "\n");
+        if (given != null) {
+            group = given;
         } else if (Files.exists(file)) {
             group = Arrays.stream(Files.readString(file).strip().split(",")).toList();
         } else if (layout != null && layout.groupOf(id) > 0) {

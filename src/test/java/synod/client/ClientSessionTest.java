@@ -44,4 +44,43 @@ class ClientSessionTest {
         assertFalse(f.isDone(), "busy is never an answer");
         assertEquals(1, loop.scheduled(), "one resend for the three busy answers (and nothing else scheduled)");
     }
+
+    /** Delivered grants, as the session hands them on. */
+    private final List<String> granted = new java.util.ArrayList<>();
+
+    private void waitFor(String client, long seq, String lock) {
+        session.onNotice(n -> granted.add(n.client() + " " + n.result()));
+        session.submit(client, seq, new Op.Lock(lock), 1);
+        session.onMessage("n2", new PaxosMsg.ClientReply(client, seq, new Result.Waiting(lock), "n1"));
+    }
+
+    @Test
+    void aWaitersGrantFromEveryReplicaItReachedIsDeliveredOnce() {
+        waitFor("alice", 1, "0");
+        // alice's request reached every node (a retry), so each one notifies her of the grant
+        for (String n : List.of("n1", "n2", "n3")) {
+            session.onMessage(n, new PaxosMsg.Notice("alice", new Result.Acquired("0", 3)));
+        }
+        assertEquals(List.of("alice " + new Result.Acquired("0", 3)), granted);
+    }
+
+    @Test
+    void aGrantNoticedBeforeTheReleaseOfAClientHereIsNotRepeatedByTheRelease() {
+        waitFor("c2", 1, "7");
+        CompletableFuture<Result> unlock = session.submit("c1", 1, new Op.Unlock("7"), 1);
+        session.onMessage("n3", new PaxosMsg.Notice("c2", new Result.Acquired("7", 2)));
+        session.onMessage("n1", new PaxosMsg.ClientReply("c1", 1, new Result.Released("7", "c2", 2), "n1"));
+        assertEquals(List.of("c2 " + new Result.Acquired("7", 2)), granted);
+        assertEquals(new Result.Released("7"), unlock.join(), "the release must not say the grant again");
+    }
+
+    @Test
+    void aGrantCarriedByTheReleaseOfAClientHereIsNotRepeatedByANotice() {
+        waitFor("c2", 1, "7");
+        CompletableFuture<Result> unlock = session.submit("c1", 1, new Op.Unlock("7"), 1);
+        session.onMessage("n1", new PaxosMsg.ClientReply("c1", 1, new Result.Released("7", "c2", 2), "n1"));
+        session.onMessage("n1", new PaxosMsg.Notice("c2", new Result.Acquired("7", 2)));
+        assertEquals(new Result.Released("7", "c2", 2), unlock.join());
+        assertEquals(List.of(), granted, "the release said it; the notice is a second copy");
+    }
 }

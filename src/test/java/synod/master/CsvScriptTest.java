@@ -69,7 +69,9 @@ class CsvScriptTest {
     void project1FilesAreNotProject3() {
         List<CsvScript.Set> p1 = CsvScript.parse("1,\"(A, J, 3)\",\"[n1, n2, n3, n4, n5]\"\n,LF,\n", (l, m) -> { });
         assertTrue(!CsvScript.project3(p1));
-        List<CsvScript.Set> big = CsvScript.parse("1,\"(A, J, 3)\",\"[n1, n6]\"\n", (l, m) -> { });
-        assertTrue(CsvScript.project3(big), "a node beyond n5");
+        List<CsvScript.Set> big = CsvScript.parse("1,\"(1, 3001, 3)\",\"[n1, n6]\"\n", (l, m) -> { });
+        assertTrue(CsvScript.project3(big), "numeric items and a node beyond n5");
+        List<CsvScript.Set> letters = CsvScript.parse("1,\"(A, J, 3)\",\"[n1, n6]\"\n", (l, m) -> { });
+        assertTrue(!CsvScript.project3(letters), "clients A..J are Project 1's; n6 is the file's error");
     }
 }

@@ -95,11 +95,17 @@ class MasterProcessEndToEndTest {
         static final String EOF = "\u0000EOF";
 
         Master(Path logs, Path config) throws IOException {
+            this(logs, config, List.of("--batch"));
+        }
+
+        /** With {@code args} (options, a file) in place of --batch. */
+        Master(Path logs, Path config, List<String> args) throws IOException {
             this.logs = logs;
-            List<String> cmd = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+            List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                     "-Xmx128m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-XX:-UsePerfData",
-                    "-cp", childClassPath(), "synod.master.MasterMain", "--batch", "--logs", logs.toString(),
-                    "--config", config.toString());
+                    "-cp", childClassPath(), "synod.master.MasterMain", "--logs", logs.toString(),
+                    "--config", config.toString()));
+            cmd.addAll(args);
             process = new ProcessBuilder(cmd).start();
             pump(process.getInputStream(), out, "master-stdout");
             pump(process.getErrorStream(), err, "master-stderr");

@@ -329,6 +329,163 @@ class PaxosEndToEndTest {
     }
 
     @Test
+    void aNodeRestartedByHandExitsWithItsMaster() throws Exception {
+        startMaster("StartCluster 1 3", "Lock c1 0");
+        out("c1 acquired 0 token 1");
+        kill9("n3");
+        Process hand = new ProcessBuilder(handNode("3")).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(tmp.resolve("hand-n3.out").toFile())).start();
+        handStarted.add(hand);
+        pollStatus("0", "n1 : E, n2 : E, n3 : E"); // the hand-started n3 is connected and caught up
+        String said = Files.readString(tmp.resolve("hand-n3.out"));
+        assertTrue(said.contains("n3 (pid " + hand.pid() + ")") && said.contains("listens on")
+                && said.contains("logs in " + logs.resolve("n3")), said);
+        master.process.destroyForcibly(); // kill -9: the master cannot stop it
+        assertExits(master.process.toHandle(), "the master");
+        assertExits(hand.toHandle(), "the hand-started n3 after its master vanished");
+    }
+
+    @Test
+    void aMasterRefusesToWipeTheLogsOfARunningNode() throws Exception {
+        config = MasterProcessEndToEndTest.privateConfig(tmp);
+        // a node started by hand with no master running serves alone, holding logs/n2/lock
+        Process hand = new ProcessBuilder(handNode("2")).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(tmp.resolve("hand-n2.out").toFile())).start();
+        handStarted.add(hand);
+        poll(() -> read("n2", "pid").strip().equals(String.valueOf(hand.pid())), "the hand-started n2's pid file");
+        poll(() -> read("n2", "node.log").contains("recovered"), "the hand-started n2 to open its log");
+        Path paxosLog = logs.resolve("n2").resolve("paxos.log");
+        Object inode = Files.getAttribute(paxosLog, "unix:ino");
+        master = new Master(logs, config);
+        master.send("StartCluster 1 3", "Lock c1 0");
+        String err = master.awaitErr(l -> l.startsWith("stdin:1: "), "StartCluster's refusal");
+        assertTrue(err.contains("refusing to start: n2 (pid " + hand.pid() + ") is still running")
+                && err.contains("kill " + hand.pid()), err);
+        String next = master.awaitErr(l -> l.startsWith("stdin:2: "), "Lock's error");
+        assertTrue(next.contains("no cluster"), next);
+        master.closeStdin();
+        assertEquals(1, master.awaitExit());
+        assertTrue(hand.isAlive(), "the hand-started n2 was stopped");
+        assertEquals(inode, Files.getAttribute(paxosLog, "unix:ino"), "n2's paxos.log was replaced under it");
+        assertEquals(String.valueOf(hand.pid()), read("n2", "pid").strip(), "n2's pid file was rewritten");
+        assertFalse(Files.exists(logs.resolve("n1").resolve("paxos.log")), "a node was started anyway");
+    }
+
+    @Test
+    void everyNodeThatCannotListenIsReported() throws Exception {
+        config = MasterProcessEndToEndTest.privateConfig(tmp);
+        ClusterConfig c = ClusterConfig.load(config, true);
+        try (var s2 = new java.net.ServerSocket(c.port("n2"), 1, java.net.InetAddress.getByName(c.host()));
+             var s3 = new java.net.ServerSocket(c.port("n3"), 1, java.net.InetAddress.getByName(c.host()))) {
+            master = new Master(logs, config);
+            master.send("StartCluster 1 3");
+            String err = master.awaitErr(l -> l.startsWith("stdin:1: "), "StartCluster's failure");
+            assertTrue(err.contains("n2 exited with status 1") && err.contains("n3 exited with status 1")
+                    && err.contains("cannot listen"), err);
+            assertFalse(err.contains("n1 exited"), err);
+            master.closeStdin();
+            assertEquals(1, master.awaitExit());
+        }
+        poll(() -> ours("synod.runtime.PaxosMain").isEmpty(), "n1 to be stopped after the failed start");
+    }
+
+    /** A bin/client child process on this test's config; its stdout is read line by line. */
+    private final class HandClient {
+        final Process process;
+        final java.util.concurrent.LinkedBlockingQueue<String> lines = new java.util.concurrent.LinkedBlockingQueue<>();
+        final List<String> seen = new ArrayList<>();
+
+        HandClient(String name, String nodes) throws IOException {
+            process = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                    "-Xmx64m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-XX:-UsePerfData",
+                    "-cp", MasterProcessEndToEndTest.childClassPath(), "synod.client.ClientMain",
+                    "--name", name, "--nodes", nodes, "--config", config.toString())
+                    .directory(tmp.toFile()).redirectError(tmp.resolve(name + ".err").toFile()).start();
+            handStarted.add(process);
+            Thread t = new Thread(() -> {
+                try (var r = new java.io.BufferedReader(new java.io.InputStreamReader(process.getInputStream(),
+                        StandardCharsets.UTF_8))) {
+                    for (String l = r.readLine(); l != null; l = r.readLine()) {
+                        lines.add(l);
+                    }
+                } catch (IOException ignored) {
+                    // the client is gone; the test's wait runs out and says so
+                }
+            }, name + "-stdout");
+            t.setDaemon(true);
+            t.start();
+        }
+
+        void send(String line) throws IOException {
+            process.getOutputStream().write((line + "\n").getBytes(StandardCharsets.UTF_8));
+            process.getOutputStream().flush();
+        }
+
+        /** The next line starting {@code prefix}; the lines before it are kept in {@link #seen}. */
+        String await(String prefix) throws InterruptedException {
+            while (true) {
+                String l = lines.poll(ELECTION_MILLIS, TimeUnit.MILLISECONDS);
+                if (l == null) {
+                    fail("the client printed no line starting '" + prefix + "'; it printed " + seen);
+                }
+                seen.add(l);
+                if (l.startsWith(prefix)) {
+                    return l;
+                }
+            }
+        }
+    }
+
+    @Test
+    void aWaitersGrantReachesItOnceWhoeverReleasedTheLock() throws Exception {
+        startMaster("StartCluster 1 3", "Fail n1");
+        // alice's first request goes to n1, which is down: unanswered, she sends it to every node, so
+        // both n2 and n3 know her and each tells her of a grant
+        HandClient alice = new HandClient("alice", "n1,n2,n3");
+        alice.await("alice talks to");
+        alice.send("lock 7");
+        assertEquals("alice acquired 7 token 1", alice.await("alice "));
+        master.send("Lock c1 7");
+        out("c1 waits for 7");
+        alice.send("unlock 7");
+        assertEquals("alice released 7", alice.await("alice "));
+        master.send("Sleep 2000");
+        outStarting("c1 acquired 7 token 2", ELECTION_MILLIS); // printed during the Sleep, when it happens
+
+        alice.send("lock 7");
+        assertEquals("alice waits for 7", alice.await("alice "));
+        master.send("Unlock c1 7");
+        out("c1 released 7");
+        out("alice acquired 7 token 3");
+        assertEquals("alice acquired 7 token 3", alice.await("alice "));
+        master.send("PrintStatus 0"); // a print settles first: every running node applied the grant, and told alice
+        outStarting("n1 : X, n2 : E, n3 : E", BOUND_MILLIS);
+        alice.send("status");
+        alice.await("alice: leader");
+        assertEquals(1, alice.seen.stream().filter(l -> l.equals("alice acquired 7 token 3")).count(),
+                "alice heard her grant more than once: " + alice.seen);
+        alice.send("quit");
+        assertTrue(alice.process.waitFor(BOUND_MILLIS, TimeUnit.MILLISECONDS), "alice did not quit");
+        master.closeStdin();
+        assertEquals(0, master.awaitExit(), "stderr " + Master.rest(master.err, master.errSeen));
+        assertEquals(1, master.outSeen.stream().filter(l -> l.equals("c1 acquired 7 token 2")).count(),
+                "stdout " + master.outSeen);
+    }
+
+    @Test
+    void everyGroupNumberOutsideTheClusterIsRefusedWithOneMessage() throws Exception {
+        startMaster("StartCluster 1 1", "FailLeader 5", "FailLeader 0", "FailLeader -1", "PrintStatus 0 2",
+                "CutLeader 99999999999", "PrintStatus 0");
+        out("n1 : X"); // the one node is still there: nothing was killed
+        for (String[] want : new String[][] {{"2", "5"}, {"3", "0"}, {"4", "-1"}, {"5", "2"}, {"6", "99999999999"}}) {
+            String err = master.awaitErr(l -> l.startsWith("stdin:" + want[0] + ": "), "an error for line " + want[0]);
+            assertEquals("stdin:" + want[0] + ": no group " + want[1] + ": this cluster has one group, 1", err);
+        }
+        master.closeStdin();
+        assertEquals(1, master.awaitExit());
+    }
+
+    @Test
     void aRestartedNodeNeverReusesABallot() throws Exception {
         startMaster("StartCluster 1 3", "Lock c1 0");
         out("c1 acquired 0 token 1");

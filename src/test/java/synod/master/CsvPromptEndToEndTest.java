@@ -1,0 +1,87 @@
+package synod.master;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import synod.master.MasterProcessEndToEndTest.Master;
+
+/**
+ * The prompt between the sets of a CSE535 file, typed at through a pipe (--prompt, as bin/master
+ * passes it when stdin is a terminal): help, quit and end of input, errors that quote what was
+ * typed and count in the exit status, prints answered before the next prompt.
+ */
+@Tag("end-to-end")
+class CsvPromptEndToEndTest {
+    @TempDir
+    Path tmp;
+    Master master;
+
+    @AfterEach
+    void reap() throws Exception {
+        if (master != null) {
+            master.process.destroyForcibly();
+            assertTrue(master.process.waitFor(10, TimeUnit.SECONDS));
+        }
+        Path logs = tmp.resolve("logs").toAbsolutePath();
+        List<ProcessHandle> left = ProcessHandle.allProcesses()
+                .filter(h -> h.info().commandLine().orElse("").contains(logs.toString())).toList();
+        left.forEach(ProcessHandle::destroyForcibly);
+        assertTrue(left.isEmpty(), "nodes left running: " + left);
+    }
+
+    private void start() throws Exception {
+        Path csv = tmp.resolve("three-sets.csv");
+        Files.writeString(csv, "Set Number,Transactions,Live Nodes\n"
+                + "1,\"(A, B, 1)\",\"[n1, n2, n3, n4, n5]\"\n"
+                + "2,\"(B, C, 1)\",\"[n1, n2, n3, n4, n5]\"\n"
+                + "3,\"(C, D, 1)\",\"[n1, n2, n3, n4, n5]\"\n");
+        master = new Master(tmp.resolve("logs").toAbsolutePath(), MasterProcessEndToEndTest.privateConfig(tmp),
+                List.of("--prompt", csv.toString()));
+        master.awaitOut("(A, B, 1) committed");
+        master.awaitOut("n5 : A=9, B=11, C=10, D=10, E=10, F=10, G=10, H=10, I=10, J=10");
+    }
+
+    @Test
+    void helpErrorsThatQuoteWhatWasTypedAndEndOfInput() throws Exception {
+        start();
+        master.send("help");
+        master.awaitErr(l -> l.contains("between sets:"), "help");
+        master.awaitErr(l -> l.contains("quit, Ctrl-D"), "help's quit line");
+        master.send("Transfer A B 1");
+        String err = master.awaitErr(l -> l.contains("'Transfer A B 1': "), "the refusal of a transfer");
+        assertTrue(err.endsWith("'Transfer A B 1': not a command between sets; they take Enter, skip, quit, help and"
+                + " PrintDB, PrintLog nK, PrintStatus N, PrintView, PrintBalance X, Performance"), err);
+        master.send("PrintStatus 0 7");
+        err = master.awaitErr(l -> l.contains("'PrintStatus 0 7': "), "the refusal of group 7");
+        assertTrue(err.endsWith("'PrintStatus 0 7': no group 7: this cluster has one group, 1"), err);
+        master.send("Perfromance");
+        err = master.awaitErr(l -> l.contains("'Perfromance': "), "the refusal of a typo");
+        assertTrue(err.contains("unknown command 'Perfromance'") && !err.contains("line 0"), err);
+        master.send("Performance");
+        String perf = master.await(master.out, master.outSeen, l -> l.startsWith("Performance: "), "Performance");
+        assertTrue(perf.startsWith("Performance: 1 transactions decided"), perf);
+        master.closeStdin(); // Ctrl-D
+        master.awaitErr(l -> l.contains("end of input: sets 2..3 not run"), "what end of input left out");
+        assertEquals(1, master.awaitExit(), "errors were typed at the prompt");
+    }
+
+    @Test
+    void quitEndsTheRunAndLeavesTheStatusAlone() throws Exception {
+        start();
+        master.send("", "PrintDB");
+        master.awaitOut("(B, C, 1) committed");
+        master.awaitOut("n5 : A=9, B=10, C=11, D=10, E=10, F=10, G=10, H=10, I=10, J=10");
+        master.awaitOut("n5 : A=9, B=10, C=11, D=10, E=10, F=10, G=10, H=10, I=10, J=10");
+        master.send("quit");
+        master.awaitErr(l -> l.contains("quit: set 3 not run"), "what quit left out");
+        assertEquals(0, master.awaitExit());
+    }
+}
