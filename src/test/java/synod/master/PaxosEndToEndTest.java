@@ -252,6 +252,16 @@ class PaxosEndToEndTest {
         }
     }
 
+    /** After n3 refused to start: the lock service goes on, and the failed Recover fails the run. */
+    private void theOthersServeOn() throws Exception {
+        master.send("Unlock c1 0");
+        out("c1 released 0");
+        out("c2 acquired 0 token 2");
+        master.closeStdin();
+        assertEquals(1, master.awaitExit(), "a failed Recover makes the run fail");
+        assertTrue(ours("synod.runtime.PaxosMain").isEmpty());
+    }
+
     @Test
     void damageMidFileStopsTheNodeAndTheOthersServeOn() throws Exception {
         startLockedCluster3();
@@ -272,12 +282,7 @@ class PaxosEndToEndTest {
         String nodeOut = read("n3", "node.out");
         assertTrue(nodeOut.contains("refusing to recover"), nodeOut);
         assertTrue(nodeOut.contains(log.toString() + ": line 1 "), nodeOut);
-        master.send("Unlock c1 0");
-        out("c1 released 0");
-        out("c2 acquired 0 token 2");
-        master.closeStdin();
-        assertEquals(1, master.awaitExit(), "a failed Recover makes the run fail");
-        assertTrue(ours("synod.runtime.PaxosMain").isEmpty());
+        theOthersServeOn();
     }
 
     @Test
@@ -300,12 +305,7 @@ class PaxosEndToEndTest {
                 + "not 2: a record before it is missing"), nodeOut);
         assertTrue(nodeOut.contains("refusing to recover"), nodeOut);
         assertArrayEquals(damaged, Files.readAllBytes(log), "a refused log is left as found");
-        master.send("Unlock c1 0");
-        out("c1 released 0");
-        out("c2 acquired 0 token 2");
-        master.closeStdin();
-        assertEquals(1, master.awaitExit(), "a failed Recover makes the run fail");
-        assertTrue(ours("synod.runtime.PaxosMain").isEmpty());
+        theOthersServeOn();
     }
 
     @Test

@@ -26,7 +26,7 @@ import synod.runtime.PortBlock;
  * goes on: kill -9 of the leader or of random nodes (two at once on five), its log's tail torn
  * while it is down (garbage, half a record, NUL bytes), then a restart; SIGSTOP of a node for a
  * while, then SIGCONT; a cut-off (the master's SetLive: the node cannot reach its peers), then the
- * heal. After each cycle it waits until the group has a leader and every node it touched has caught
+ * heal; message loss on every node (the master's SetDropRate), then none. After each cycle it waits until the group has a leader and every node it touched has caught
  * up, and records how long that took. Then the checkers read the history.
  */
 final class NemesisRun implements AutoCloseable {
@@ -37,8 +37,18 @@ final class NemesisRun implements AutoCloseable {
         }
     }
 
-    /** One fault: what, on which nodes, when it began and was healed, and how long recovery took (ms; -1 if none). */
-    record Event(String kind, List<String> nodes, long start, long healed, long recoveredMillis, boolean leader) {
+    /**
+     * One fault: what, on which nodes, when it began and was healed (ns into the run), how long the
+     * restarted JVMs took to connect (ms; -1 if nothing restarted) and then to catch up (ms; -1 if
+     * they did not), and whether it struck the leader.
+     */
+    record Event(String kind, List<String> nodes, long start, long healed, long restartMillis, long recoveredMillis,
+                 boolean leader) {
+        /** When the cluster was whole again, ns into the run. */
+        long over() {
+            return healed + (Math.max(0, restartMillis) + Math.max(0, recoveredMillis)) * 1_000_000;
+        }
+
         @Override
         public String toString() {
             return kind + " of " + nodes + (leader ? " (the leader)" : "") + String.format(" at %.1f s", start / 1e9);
@@ -143,13 +153,13 @@ final class NemesisRun implements AutoCloseable {
 
     /** Runs the plan's cycles, kills and other faults in a seeded order; progress on stderr. */
     void runCycles() throws Exception {
-        // 0: kill -9, 1: SIGSTOP, 2: cut-off; as many pauses as cut-offs (one more pause if odd)
+        // 0: kill -9; then in turn 1: SIGSTOP, 2: cut-off, 3: message loss
         List<Integer> order = new ArrayList<>();
         for (int i = 0; i < plan.kills(); i++) {
             order.add(0);
         }
         for (int i = 0; i < plan.faults(); i++) {
-            order.add(1 + i % 2);
+            order.add(1 + i % 3);
         }
         Collections.shuffle(order, random);
         long t0 = System.nanoTime();
@@ -158,11 +168,13 @@ final class NemesisRun implements AutoCloseable {
             Event e = switch (order.get(i)) {
                 case 0 -> killCycle(g);
                 case 1 -> pauseCycle(g);
-                default -> cutOffCycle(g);
+                case 2 -> cutOffCycle(g);
+                default -> lossCycle(g);
             };
             events.add(e);
-            System.err.printf("nemesis %s: cycle %d/%d %s, recovered in %d ms; %d ops so far (%.0f s)%n", plan.name(),
-                    i + 1, order.size(), e, e.recoveredMillis(), history.size(), (System.nanoTime() - t0) / 1e9);
+            System.err.printf("nemesis %s: cycle %d/%d %s, %scaught up in %d ms; %d ops so far (%.0f s)%n",
+                    plan.name(), i + 1, order.size(), e, e.restartMillis() < 0 ? "" : "restarted in " + e.restartMillis()
+                    + " ms, ", e.recoveredMillis(), history.size(), (System.nanoTime() - t0) / 1e9);
             if (!problems.isEmpty()) {
                 System.err.println("nemesis: stopping early: " + problems);
                 return;
@@ -170,18 +182,28 @@ final class NemesisRun implements AutoCloseable {
         }
     }
 
-    private Event killCycle(int g) throws Exception {
+    /** The nodes a fault strikes: the leader (half the time) or a random node, and on five nodes sometimes a second. */
+    private record Targets(List<String> nodes, boolean ofLeader) {}
+
+    private Targets targets(int g, int secondOneIn) {
         String leader = cluster.leader(g);
         List<String> members = cluster.group(g);
         boolean ofLeader = leader != null && random.nextBoolean();
-        List<String> victims = new ArrayList<>();
-        victims.add(ofLeader ? leader : members.get(random.nextInt(members.size())));
-        if (plan.replicas() >= 5 && random.nextInt(3) == 0) {
+        List<String> nodes = new ArrayList<>();
+        nodes.add(ofLeader ? leader : members.get(random.nextInt(members.size())));
+        if (plan.replicas() >= 5 && secondOneIn > 0 && random.nextInt(secondOneIn) == 0) {
             String second = members.get(random.nextInt(members.size()));
-            if (!victims.contains(second)) {
-                victims.add(second);
+            if (!nodes.contains(second)) {
+                nodes.add(second); // two of five: a majority is still up
             }
         }
+        return new Targets(nodes, ofLeader);
+    }
+
+    private Event killCycle(int g) throws Exception {
+        Targets hit = targets(g, 3);
+        List<String> victims = hit.nodes();
+        boolean ofLeader = hit.ofLeader();
         long start = history.now();
         for (String v : victims) {
             cluster.kill(v);
@@ -200,35 +222,27 @@ final class NemesisRun implements AutoCloseable {
         for (String v : victims) {
             cluster.awaitHello(v);
         }
-        long recovered = catchUp(g, victims, t);
-        return new Event("kill -9", victims, start, healed, recovered, ofLeader);
+        long restart = (System.nanoTime() - t) / 1_000_000;
+        long recovered = catchUp(g, victims, System.nanoTime());
+        return new Event("kill -9", victims, start, healed, restart, recovered, ofLeader);
     }
 
     private Event pauseCycle(int g) throws Exception {
-        String leader = cluster.leader(g);
-        List<String> members = cluster.group(g);
-        boolean ofLeader = leader != null && random.nextBoolean();
-        String v = ofLeader ? leader : members.get(random.nextInt(members.size()));
+        Targets t = targets(g, 0);
+        String v = t.nodes().get(0);
+        boolean ofLeader = t.ofLeader();
         long start = history.now();
         signal(v, "STOP");
         hold(500, 2000);
         signal(v, "CONT");
         long healed = history.now();
-        return new Event("SIGSTOP", List.of(v), start, healed, catchUp(g, List.of(v), System.nanoTime()), ofLeader);
+        return new Event("SIGSTOP", List.of(v), start, healed, -1, catchUp(g, List.of(v), System.nanoTime()), ofLeader);
     }
 
     private Event cutOffCycle(int g) throws Exception {
-        String leader = cluster.leader(g);
-        List<String> members = cluster.group(g);
-        boolean ofLeader = leader != null && random.nextBoolean();
-        List<String> cut = new ArrayList<>();
-        cut.add(ofLeader ? leader : members.get(random.nextInt(members.size())));
-        if (plan.replicas() >= 5 && random.nextBoolean()) {
-            String second = members.get(random.nextInt(members.size()));
-            if (!cut.contains(second)) {
-                cut.add(second);
-            }
-        }
+        Targets t = targets(g, 2);
+        List<String> cut = t.nodes();
+        boolean ofLeader = t.ofLeader();
         List<String> all = allNodes();
         List<String> live = new ArrayList<>(all);
         live.removeAll(cut);
@@ -237,7 +251,20 @@ final class NemesisRun implements AutoCloseable {
         hold(500, 2000);
         cluster.setLive(all);
         long healed = history.now();
-        return new Event("cut-off", cut, start, healed, catchUp(g, cut, System.nanoTime()), ofLeader);
+        return new Event("cut-off", cut, start, healed, -1, catchUp(g, cut, System.nanoTime()), ofLeader);
+    }
+
+    /** Every node drops each message it sends with probability 0.2-0.5 for a while (the master's SetDropRate). */
+    private Event lossCycle(int g) throws Exception {
+        double rate = 0.2 + 0.3 * random.nextDouble();
+        long start = history.now();
+        cluster.setDropRate(rate);
+        hold(500, 2000);
+        cluster.setDropRate(0);
+        long healed = history.now();
+        System.err.printf("nemesis: %.0f%% of messages dropped for %.1f s%n", rate * 100, (healed - start) / 1e9);
+        return new Event("message loss", cluster.group(g), start, healed, -1, catchUp(g, cluster.group(g),
+                System.nanoTime()), false);
     }
 
     List<String> allNodes() {

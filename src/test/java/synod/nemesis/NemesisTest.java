@@ -14,9 +14,9 @@ import synod.master.MasterProcessEndToEndTest;
 
 /**
  * The nemesis suite ({@link NemesisRun}). In {@code make test}: a short run on three nodes (a few
- * kill -9, pause and cut-off cycles under every workload). {@code make nemesis}
+ * kill -9, pause, cut-off and message-loss cycles under every workload). {@code make nemesis}
  * ({@code -Dnemesis.full=true}): three nodes, five nodes and a sharded cluster of three groups,
- * 100+ kill -9 cycles and 50+ pause and cut-off cycles in all, and docs/reliability.md written
+ * 100+ kill -9 cycles and 50+ pause, cut-off and message-loss cycles in all, and docs/reliability.md written
  * from the figures. {@code -Dnemesis.seed=N} replays a run's faults (the load's timing is the
  * machine's); {@code -Dnemesis.plan=3x3:4:2} runs one plan (groups x replicas : kill cycles : other
  * fault cycles) and writes no report.
@@ -45,9 +45,9 @@ class NemesisTest {
         boolean full = Boolean.getBoolean("nemesis.full");
         String only = System.getProperty("nemesis.plan"); // GROUPSxREPLICAS:KILLS:FAULTS, one plan of a full run's kind
         List<NemesisRun.Plan> plans = only != null ? List.of(plan(only, seed)) : full
-                ? List.of(new NemesisRun.Plan(1, 3, 55, 25, seed), new NemesisRun.Plan(1, 5, 40, 20, seed + 1),
+                ? List.of(new NemesisRun.Plan(1, 3, 55, 27, seed), new NemesisRun.Plan(1, 5, 40, 21, seed + 1),
                         new NemesisRun.Plan(3, 3, 8, 6, seed + 2))
-                : List.of(new NemesisRun.Plan(1, 3, 2, 2, seed));
+                : List.of(new NemesisRun.Plan(1, 3, 2, 3, seed));
         classPath = System.getProperty("java.class.path");
         System.setProperty("java.class.path", MasterProcessEndToEndTest.childClassPath()); // the nodes' class path
         long t0 = System.nanoTime();

@@ -28,7 +28,8 @@ final class Report {
                 indeterminate (it may or may not have taken effect). From the seed, a nemesis runs one fault per cycle:
                 kill -9 of the leader or of random nodes (two at once on five), the log's tail torn while a node is down
                 (garbage, half a record, or 512 NUL bytes), then a restart; SIGSTOP of a node for 0.5-2 s, then SIGCONT;
-                a cut-off (the master's SetLive: the node cannot reach its peers) for 0.5-2 s, then the heal. After each
+                a cut-off (the master's SetLive: the node cannot reach its peers) for 0.5-2 s, then the heal; message
+                loss (the master's SetDropRate: every node drops 20-50% of what it sends) for 0.5-2 s. After each
                 cycle it waits for a leader and for every node it touched to execute as far as the leader had.
 
                 The checkers: every key of the key-value store linearizable (Wing-Gong search with Lowe's memoisation,
@@ -44,19 +45,20 @@ final class Report {
         long violations = 0;
         for (Verdict v : verdicts) {
             kills += v.count("kill -9");
-            faults += v.count("SIGSTOP") + v.count("cut-off");
+            faults += v.count("SIGSTOP") + v.count("cut-off") + v.count("message loss");
             violations += v.violations.size();
         }
         s.append("**In all: ").append(kills).append(" kill -9 cycles, ").append(faults)
-                .append(" pause and cut-off cycles, ").append(violations).append(" violations.**\n\n");
+                .append(" pause, cut-off and message-loss cycles, ").append(violations).append(" violations.**\n\n");
         s.append("| cluster | kill -9 (of leader, two at once) | torn tails | SIGSTOP (of leader) | cut-offs (of leader) "
-                + "| ops acknowledged | indeterminate | violations |\n|---|---|---|---|---|---|---|---|\n");
+                + "| message loss | ops acknowledged | indeterminate | violations |\n|---|---|---|---|---|---|---|---|---|\n");
         for (Verdict v : verdicts) {
             s.append("| ").append(v.plan.name()).append(" | ").append(v.count("kill -9")).append(" (")
                     .append(v.countOfLeader("kill -9")).append(", ").append(v.countMulti("kill -9")).append(") | ")
                     .append(v.tornTails).append(" | ").append(v.count("SIGSTOP")).append(" (")
                     .append(v.countOfLeader("SIGSTOP")).append(") | ").append(v.count("cut-off")).append(" (")
-                    .append(v.countOfLeader("cut-off")).append(") | ").append(v.acknowledged()).append(" | ")
+                    .append(v.countOfLeader("cut-off")).append(") | ").append(v.count("message loss")).append(" | ")
+                    .append(v.acknowledged()).append(" | ")
                     .append(v.indeterminate()).append(" | ").append(v.violations.size()).append(" |\n");
         }
         for (Verdict v : verdicts) {
@@ -67,14 +69,32 @@ final class Report {
             s.append(".\n\n");
             s.append("Longest unavailability (no definite answer to any client of a workload): ").append(v.longestGap)
                     .append(".\n\n");
-            for (String kind : List.of("kill -9", "SIGSTOP", "cut-off")) {
-                List<Long> r = v.recoveries(kind);
-                if (!r.isEmpty()) {
-                    s.append("Recovery after ").append(kind).append(kind.equals("kill -9")
-                            ? " (restart to caught up, JVM start included)" : " (heal to caught up)").append(", ms: median ")
-                            .append(r.get(r.size() / 2)).append(", 90th percentile ").append(r.get(r.size() * 9 / 10))
-                            .append(", max ").append(r.get(r.size() - 1)).append("; each: ").append(r).append(".\n\n");
+            s.append("| fault | cycles | outage (ms: median / 90th pct / max) | catch-up after the heal (ms: median / 90th "
+                    + "pct / max) |\n|---|---|---|---|\n");
+            for (String kind : List.of("kill -9", "SIGSTOP", "cut-off", "message loss")) {
+                boolean first = true;
+                for (boolean ofLeader : new boolean[] {true, false}) {
+                    List<Long> out = v.outages(kind, ofLeader);
+                    if (!out.isEmpty()) {
+                        String whom = kind.equals("message loss") ? " (every node)" : ofLeader ? " of the leader"
+                                : " of another node";
+                        s.append("| ").append(kind).append(whom).append(" | ").append(out.size()).append(" | ")
+                                .append(spread(out)).append(" | ").append(first ? spread(v.recoveries(kind))
+                                + " (every " + kind + ")" : "").append(" |\n");
+                        first = false;
+                    }
                 }
+            }
+            s.append("\nOutage: the longest time from the fault's start, until the cluster was whole again, in which no "
+                    + "client got a definite answer. Catch-up: from the heal (for kill -9, from the restarted JVM's "
+                    + "connection) until the node had executed as far as the leader had.\n\n");
+            List<Long> restarts = v.restarts();
+            if (!restarts.isEmpty()) {
+                s.append("Restart after kill -9 (spawn of the JVM until it connected; the machine's load, not the "
+                        + "protocol), ms: ").append(spread(restarts)).append(".\n\n");
+                s.append("Recovery time after each restart (catch-up, ms, in order): ")
+                        .append(v.events.stream().filter(e -> e.restartMillis() >= 0)
+                                .map(e -> String.valueOf(e.recoveredMillis())).toList()).append(".\n\n");
             }
             if (v.violations.isEmpty()) {
                 s.append("Violations: none.\n");
@@ -85,5 +105,10 @@ final class Report {
             v.notes.forEach(x -> s.append("\nNote: ").append(x).append("\n"));
         }
         Files.writeString(file, s.toString());
+    }
+
+    /** Median / 90th percentile / max of sorted {@code ms}. */
+    private static String spread(List<Long> ms) {
+        return ms.isEmpty() ? "-" : ms.get(ms.size() / 2) + " / " + ms.get(ms.size() * 9 / 10) + " / " + ms.get(ms.size() - 1);
     }
 }

@@ -22,6 +22,8 @@ final class Verdict {
     final List<NemesisRun.Event> events;
     final int tornTails;
     String longestGap = "none";
+    /** When the workload clients got definite answers, sorted (ns into the run). */
+    private long[] answered = new long[0];
     long longestGapMillis;
 
     Verdict(NemesisRun run) {
@@ -60,6 +62,8 @@ final class Verdict {
 
     /** The longest stretch in which no client of a workload got a definite answer, and the fault it fell in. */
     private void gaps(List<History.Entry> h) {
+        answered = h.stream().filter(e -> !e.indeterminate() && e.process().matches("(kv|bank|lock)\\d+"))
+                .mapToLong(History.Entry::completed).sorted().toArray();
         Map<String, List<Long>> done = new TreeMap<>();
         for (History.Entry e : h) {
             if (!e.indeterminate() && e.process().matches("(kv|bank|lock)\\d+")) {
@@ -83,7 +87,7 @@ final class Verdict {
     private String cause(long from, long to) {
         List<String> during = new ArrayList<>();
         for (NemesisRun.Event e : events) {
-            if (e.start() <= to && e.healed() + e.recoveredMillis() * 1_000_000 >= from) {
+            if (e.start() <= to && e.over() >= from) {
                 during.add(e.toString());
             }
         }
@@ -102,10 +106,35 @@ final class Verdict {
         return events.stream().filter(e -> e.kind().equals(kind) && e.nodes().size() > 1).count();
     }
 
-    /** Recovery times of the cycles of {@code kind}, sorted (ms). */
+    /** Catch-up times (heal or reconnection to caught up) of the cycles of {@code kind}, sorted (ms). */
     List<Long> recoveries(String kind) {
         return events.stream().filter(e -> e.kind().equals(kind) && e.recoveredMillis() >= 0)
                 .map(NemesisRun.Event::recoveredMillis).sorted().toList();
+    }
+
+    /** JVM restart times (spawn to connected) of the kill -9 cycles, sorted (ms). */
+    List<Long> restarts() {
+        return events.stream().filter(e -> e.restartMillis() >= 0).map(NemesisRun.Event::restartMillis).sorted().toList();
+    }
+
+    /**
+     * Outages of the cycles of {@code kind} that did ({@code ofLeader}) or did not strike the leader,
+     * sorted (ms): for each, the longest time from the fault's start, within the fault, in which no
+     * client got a definite answer.
+     */
+    List<Long> outages(String kind, boolean ofLeader) {
+        return events.stream().filter(e -> e.kind().equals(kind) && e.leader() == ofLeader).map(this::outage)
+                .sorted().toList();
+    }
+
+    private long outage(NemesisRun.Event e) {
+        long worst = 0;
+        for (int i = 0; i + 1 < answered.length; i++) {
+            if (answered[i + 1] >= e.start() && answered[i] <= e.over()) {
+                worst = Math.max(worst, answered[i + 1] - Math.max(answered[i], e.start()));
+            }
+        }
+        return worst / 1_000_000;
     }
 
     long acknowledged() {
