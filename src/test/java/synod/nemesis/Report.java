@@ -10,6 +10,9 @@ import java.util.List;
 
 /** docs/reliability.md from the verdicts of a full nemesis run. */
 final class Report {
+    /** Below this line docs/reliability.md is written by hand, and kept when a run rewrites the figures above it. */
+    static final String NOTES = "<!-- notes below: written by hand, kept by make nemesis -->";
+
     private Report() {}
 
     static void write(Path file, List<Verdict> verdicts, long seed, long seconds) throws IOException {
@@ -104,6 +107,10 @@ final class Report {
             }
             v.notes.forEach(x -> s.append("\nNote: ").append(x).append("\n"));
         }
+        // notes a person wrote below the marker, on what earlier figures showed, survive a new run
+        String old = Files.exists(file) ? Files.readString(file) : "";
+        int notes = old.indexOf(NOTES);
+        s.append("\n").append(notes >= 0 ? old.substring(notes) : NOTES + "\n");
         Files.writeString(file, s.toString());
     }
 
