@@ -6,7 +6,7 @@ JSA := target/node.jsa
 # The ZooKeeper comparison's load generator: the product plus ZooKeeper's client (a Maven profile of its own).
 ZKJAR := target/bench-zk/synod-bench-zk.jar
 
-.PHONY: all build test unit grade bench bench-etcd bench-zk sim clean
+.PHONY: all build test unit grade bench bench-etcd bench-zk sim nemesis clean
 
 all: build
 
@@ -50,6 +50,14 @@ $(ZKJAR): pom.xml $(JAR) $(shell find src/bench-zk -type f 2>/dev/null)
 sim:
 	mvn -B -ntp test -Dsurefire.failIfNoSpecifiedTests=false -Dtest='PaxosSimTest,TxnSimTest,BankSimulationTest' \
 	  $(if $(SEED),-Dsim.seed=$(SEED)) $(if $(SEEDS),-Dsim.seeds=$(SEEDS))
+
+# The nemesis suite, Jepsen-style: real node JVMs on 3 nodes, 5 nodes and 3 groups of 3 under load, 100+
+# kill -9 and 50+ pause and cut-off cycles, every history checked (linearizability, bank, locks); writes
+# docs/reliability.md; 15-20 minutes, progress on stderr. `make nemesis SEED=N` replays a seed's faults.
+# (make test runs a short version.)
+nemesis:
+	mvn -B -ntp -P nemesis test -Dsurefire.failIfNoSpecifiedTests=false -Dtest='NemesisTest' \
+	  $(if $(SEED),-Dnemesis.seed=$(SEED))
 
 clean:
 	$(MVN) clean

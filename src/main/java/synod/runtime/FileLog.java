@@ -19,8 +19,9 @@ import synod.core.Check;
 
 /**
  * A node's durable append-only log ({@code logs/<node>/paxos.log} and the like): one JSON object a
- * line, each with a checksum (see {@link LogFormat}). Records are opaque to it; the caller encodes
- * them. Invariant: every record a {@link #sync} has returned for is on disk, in order, and a fresh
+ * line, each with its number in the file and a checksum (see {@link LogFormat}), so that a line
+ * damaged, missing or out of order anywhere but a torn end is refused. Records are opaque to it;
+ * the caller encodes them, and names a record it cannot decode with {@link #damage}. Invariant: every record a {@link #sync} has returned for is on disk, in order, and a fresh
  * {@link #open} will return it; nothing unsynced is ever reported as durable.
  *
  * <p>Durability, and what a crash at each point leaves:
@@ -68,7 +69,10 @@ public final class FileLog implements AutoCloseable {
     private final Path file;
     private final Path dir;
     private final List<String> recovered;
+    private final long[] recoveredAt;
     private final String tornTail;
+    /** The number the next appended record gets: records are numbered from 1 in the file. */
+    private long nextNumber;
     private FileChannel channel;
     private byte[] pending = new byte[PENDING_INITIAL];
     private int pendingBytes;
@@ -82,7 +86,9 @@ public final class FileLog implements AutoCloseable {
         this.dir = file.toAbsolutePath().getParent();
         this.channel = channel;
         this.recovered = Collections.unmodifiableList(r.records());
+        this.recoveredAt = r.offsets();
         this.tornTail = r.torn();
+        this.nextNumber = r.records().size() + 1L;
     }
 
     /**
@@ -118,6 +124,15 @@ public final class FileLog implements AutoCloseable {
         return recovered;
     }
 
+    /**
+     * Damage in recovered record {@code index} (from 0) that only the caller can see (a record type
+     * it does not know, say): names the file, the line and its byte, as recovery does. The caller
+     * throws it and the node refuses to start.
+     */
+    public LogDamage damage(int index, String what) {
+        return new LogDamage(file, index + 1L, recoveredAt[index], what + "; refusing to recover");
+    }
+
     /** What open cut off as a torn last line, for the node's diagnostic log; null if nothing. */
     public String tornTail() {
         return tornTail;
@@ -130,13 +145,13 @@ public final class FileLog implements AutoCloseable {
     public void append(String json) {
         usable();
         byte[] body = LogFormat.body(json);
-        long need = (long) pendingBytes + body.length + LogFormat.OVERHEAD;
+        long need = (long) pendingBytes + body.length + LogFormat.OVERHEAD_MAX;
         Check.that(need <= Integer.MAX_VALUE - 8, "%s: %d bytes appended without a sync", file, need);
         if (need > pending.length) {
             pending = Arrays.copyOf(pending, (int) Math.min(Integer.MAX_VALUE - 8,
                     Math.max(need, 2L * pending.length)));
         }
-        pendingBytes = LogFormat.writeLine(body, pending, pendingBytes);
+        pendingBytes = LogFormat.writeLine(body, nextNumber++, pending, pendingBytes);
         appended++;
     }
 
@@ -188,7 +203,7 @@ public final class FileLog implements AutoCloseable {
             LogFormat.body(r);
         }
         try {
-            install(writeTemp(records));
+            install(writeTemp(records), records.size());
         } catch (IOException | RuntimeException e) {
             throw fail("rewrite", e);
         }
@@ -200,18 +215,21 @@ public final class FileLog implements AutoCloseable {
         try (FileChannel t = FileChannel.open(tmp, CREATE, TRUNCATE_EXISTING, WRITE)) {
             byte[] buf = new byte[REWRITE_BUFFER];
             int used = 0;
+            long number = 1;
             for (String r : records) {
                 byte[] body = LogFormat.body(r);
-                if (used + body.length + LogFormat.OVERHEAD > buf.length) {
+                int lineBytes = LogFormat.lineBytes(body.length, number);
+                if (used + lineBytes > buf.length) {
                     writeAll(t, buf, used);
                     used = 0;
                 }
-                if (body.length + LogFormat.OVERHEAD > buf.length) {
-                    byte[] line = new byte[body.length + LogFormat.OVERHEAD];
-                    writeAll(t, line, LogFormat.writeLine(body, line, 0));
+                if (lineBytes > buf.length) {
+                    byte[] line = new byte[lineBytes];
+                    writeAll(t, line, LogFormat.writeLine(body, number, line, 0));
                 } else {
-                    used = LogFormat.writeLine(body, buf, used);
+                    used = LogFormat.writeLine(body, number, buf, used);
                 }
+                number++;
             }
             writeAll(t, buf, used);
             t.force(FORCE_METADATA);
@@ -219,14 +237,15 @@ public final class FileLog implements AutoCloseable {
         return tmp;
     }
 
-    /** Rewrite's second step: the forced temp file replaces the log, and the log reopens on it. */
-    void install(Path tmp) throws IOException {
+    /** Rewrite's second step: the forced temp file, of {@code records} records, replaces the log, and the log reopens on it. */
+    void install(Path tmp, int records) throws IOException {
         Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE);
         forceDirectory(dir);
         FileChannel next = FileChannel.open(file, READ, WRITE);
         next.position(next.size());
         FileChannel old = channel;
         channel = next;
+        nextNumber = records + 1L;
         old.close();
     }
 

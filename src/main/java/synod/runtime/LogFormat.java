@@ -12,10 +12,15 @@ import java.nio.charset.StandardCharsets;
 import java.util.zip.CRC32C;
 
 /**
- * One line of a {@link FileLog}: {@code CHECKSUM JSON\n}, where CHECKSUM is the CRC32C of the
- * JSON's UTF-8 bytes as 8 lowercase hex digits. The JSON is one object with no raw control
+ * One line of a {@link FileLog}: {@code CHECKSUM NUMBER JSON\n}. NUMBER is the record's place in
+ * the file, counted from 1 (decimal, no leading zero); CHECKSUM is the CRC32C of the UTF-8 bytes of
+ * {@code NUMBER JSON} as 8 lowercase hex digits. The JSON is one object with no raw control
  * character (so no newline), at most {@link #RECORD_BYTES_MAX} bytes: exactly what Jackson's
  * compact output of a record looks like.
+ *
+ * <p>Why the number: a checksum per line cannot see a whole line that is missing (a lost vote) or
+ * lines out of order; the number can, and a crash cannot produce a line whose checksum holds but
+ * whose number is wrong, so a reader treats that as damage wherever it is, the last line included.
  *
  * <p>Writing checks that cheaply (first and last character, a scan for control characters and
  * unpaired surrogates); reading parses the JSON fully. A line that passes its checksum but not the
@@ -24,8 +29,8 @@ import java.util.zip.CRC32C;
 final class LogFormat {
     /** Larger than any frame a node accepts, small enough that recovery can hold one line. */
     static final int RECORD_BYTES_MAX = 16 << 20;
-    /** Checksum, space and newline: the bytes a line adds to its record. */
-    static final int OVERHEAD = 10;
+    /** Checksum, space, number (at most 19 digits), space and newline: the most bytes a line adds to its record. */
+    static final int OVERHEAD_MAX = 8 + 1 + 19 + 1 + 1;
     private static final int CHECKSUM_CHARS = 8;
     private static final byte[] HEX = "0123456789abcdef".getBytes(StandardCharsets.US_ASCII);
     /** Jackson's default read limits (nesting, string and number length) would refuse records its writer made. */
@@ -70,20 +75,33 @@ final class LogFormat {
         return body;
     }
 
-    /** Writes the whole line for {@code body} at {@code off}; returns the offset after it. */
-    static int writeLine(byte[] body, byte[] dst, int off) {
+    /** The bytes of the line that holds {@code body} as record {@code number}. */
+    static int lineBytes(int bodyBytes, long number) {
+        return CHECKSUM_CHARS + 1 + Long.toString(number).length() + 1 + bodyBytes + 1;
+    }
+
+    /** Writes the whole line for {@code body} as record {@code number} (from 1) at {@code off}; returns the offset after it. */
+    static int writeLine(byte[] body, long number, byte[] dst, int off) {
+        byte[] digits = Long.toString(number).getBytes(StandardCharsets.US_ASCII);
+        int numberAt = off + CHECKSUM_CHARS + 1;
+        System.arraycopy(digits, 0, dst, numberAt, digits.length);
+        dst[numberAt + digits.length] = ' ';
+        System.arraycopy(body, 0, dst, numberAt + digits.length + 1, body.length);
+        int end = numberAt + digits.length + 1 + body.length;
         CRC32C crc = new CRC32C();
-        crc.update(body, 0, body.length);
+        crc.update(dst, numberAt, end - numberAt);
         long sum = crc.getValue();
         for (int i = CHECKSUM_CHARS - 1; i >= 0; i--) {
             dst[off + i] = HEX[(int) (sum & 0xf)];
             sum >>>= 4;
         }
         dst[off + CHECKSUM_CHARS] = ' ';
-        System.arraycopy(body, 0, dst, off + CHECKSUM_CHARS + 1, body.length);
-        dst[off + CHECKSUM_CHARS + 1 + body.length] = '\n';
-        return off + body.length + OVERHEAD;
+        dst[end] = '\n';
+        return end + 1;
     }
+
+    /** A line's record: its number and its JSON. */
+    record Numbered(long number, String json) {}
 
     /**
      * Why {@code line[0, length)} (without its newline) is not a line a writer finished, or null if
@@ -114,10 +132,23 @@ final class LogFormat {
 
     /**
      * The record in a line whose checksum holds; throws IOException, with the reason as its message,
-     * if it is not UTF-8 or not one JSON object.
+     * if it has no number, or is not UTF-8, or not one JSON object.
      */
-    static String record(byte[] line, int length, CharsetDecoder utf8) throws IOException {
+    static Numbered record(byte[] line, int length, CharsetDecoder utf8) throws IOException {
         int from = CHECKSUM_CHARS + 1;
+        long number = 0;
+        int digits = 0;
+        for (; from < length && line[from] >= '0' && line[from] <= '9'; from++, digits++) {
+            number = number * 10 + (line[from] - '0');
+            if (digits >= 18 || (digits == 0 && line[from] == '0')) {
+                throw new IOException("the checksum matches but the record number is not a number from 1 to 10^18");
+            }
+        }
+        if (digits == 0 || from >= length || line[from] != ' ') {
+            throw new IOException("the checksum matches but the line has no record number (a line of a log written "
+                    + "before records were numbered, or not written by synod)");
+        }
+        from++;
         String json;
         try {
             json = utf8.decode(ByteBuffer.wrap(line, from, length - from)).toString();
@@ -136,7 +167,7 @@ final class LogFormat {
             throw new IOException("the checksum matches but the record is not well-formed JSON: "
                     + e.getOriginalMessage());
         }
-        return json;
+        return new Numbered(number, json);
     }
 
     private static int hexDigit(byte b) {

@@ -14,22 +14,24 @@ import java.util.List;
  * end of the file: the last line may lack its newline, or be cut, or hold NUL bytes the file system
  * left where data never reached the disk. So only the LAST line may be bad; that line is reported
  * as torn and the good prefix's length returned for the caller to truncate to. Any other bad line,
- * and any line whose checksum holds but whose record does not parse, is {@link LogDamage}. This
+ * and any line whose checksum holds but whose record does not parse or whose number is not its
+ * place in the file (a line missing, repeated or moved), is {@link LogDamage}. This
  * class only reads; it never changes the file.
  */
 final class LogRecovery {
-    /** The good records, where the good prefix ends, and what was torn after it (null if nothing). */
-    record Result(List<String> records, long goodEnd, String torn) {}
+    /** The good records, where each starts, where the good prefix ends, and what was torn after it (null if nothing). */
+    record Result(List<String> records, long[] offsets, long goodEnd, String torn) {}
 
     /** A terminated line that failed its frame check: torn if nothing follows it, damage if anything does. */
     private record Bad(long line, long offset, String problem, long bytes) {}
 
     /** The longest line, without its newline, that a writer can produce. */
-    private static final int LINE_BYTES_MAX = LogFormat.RECORD_BYTES_MAX + LogFormat.OVERHEAD - 1;
+    private static final int LINE_BYTES_MAX = LogFormat.RECORD_BYTES_MAX + LogFormat.OVERHEAD_MAX - 1;
 
     private final Path file;
     private final CharsetDecoder utf8 = StandardCharsets.UTF_8.newDecoder();
     private final List<String> records = new ArrayList<>();
+    private long[] offsets = new long[64];
     /** The line being read; bytes beyond the longest line a writer can produce are counted, not kept. */
     private byte[] line = new byte[4096];
     private long lineBytes;
@@ -97,12 +99,24 @@ final class LogRecovery {
         if (problem != null) {
             bad = new Bad(lineNo, lineStart, problem, next - lineStart);
         } else {
+            LogFormat.Numbered r;
             try {
-                records.add(LogFormat.record(line, (int) lineBytes, utf8));
+                r = LogFormat.record(line, (int) lineBytes, utf8);
             } catch (IOException e) {
                 throw new LogDamage(file, lineNo, lineStart, e.getMessage()
                         + "; a crash cannot produce that, so it is damage: refusing to recover");
             }
+            if (r.number() != lineNo) {
+                throw new LogDamage(file, lineNo, lineStart, "the checksum matches but this is record " + r.number()
+                        + ", not " + lineNo + ": " + (r.number() > lineNo ? "a record before it is missing"
+                        : "a record is repeated or out of order") + "; a crash cannot produce that, so it is damage: "
+                        + "refusing to recover");
+            }
+            if (records.size() == offsets.length) {
+                offsets = java.util.Arrays.copyOf(offsets, 2 * offsets.length);
+            }
+            offsets[records.size()] = lineStart;
+            records.add(r.json());
         }
         lineNo++;
         lineStart = next;
@@ -116,14 +130,14 @@ final class LogRecovery {
                 throw damage(bad);
             }
             String what = lineAllNul ? "all NUL" : "no trailing newline";
-            return new Result(records, lineStart, "line " + lineNo + " at byte " + lineStart + ": " + lineBytes
+            return new Result(records, offsets, lineStart, "line " + lineNo + " at byte " + lineStart + ": " + lineBytes
                     + " bytes, " + what + "; cut");
         }
         if (bad != null) {
-            return new Result(records, bad.offset, "line " + bad.line + " at byte " + bad.offset + ": " + bad.problem
+            return new Result(records, offsets, bad.offset, "line " + bad.line + " at byte " + bad.offset + ": " + bad.problem
                     + "; " + bad.bytes + " bytes cut");
         }
-        return new Result(records, size, null);
+        return new Result(records, offsets, size, null);
     }
 
     private LogDamage damage(Bad b) {

@@ -77,13 +77,31 @@ public final class PaxosHost implements Transport.Listener {
         return layout;
     }
 
-    /** Decodes a node's log for {@link PaxosNode#recover}. */
-    public static List<Durable> decode(List<String> lines) throws IOException {
-        List<Durable> records = new ArrayList<>();
-        for (String line : lines) {
-            records.add(JSON.readValue(line, Durable.class));
+    /**
+     * Decodes a node's log for {@link PaxosNode#recover}. A record that does not decode (an unknown
+     * record type, say) passed its checksum, so it was written that way: it is {@link LogDamage}
+     * naming the file, the line and what is wrong, and the node refuses to start.
+     */
+    public static List<Durable> decode(FileLog disk) throws LogDamage {
+        List<String> lines = disk.recovered();
+        List<Durable> records = new ArrayList<>(lines.size());
+        for (int i = 0; i < lines.size(); i++) {
+            try {
+                records.add(decodeRecord(lines.get(i)));
+            } catch (com.fasterxml.jackson.databind.exc.InvalidTypeIdException e) {
+                throw disk.damage(i, e.getTypeId() == null ? "the record has no record type (field \"rec\")"
+                        : "unknown record type '" + e.getTypeId() + "' (known: promised, accepted, checkpoint)");
+            } catch (IOException e) {
+                throw disk.damage(i, "the record is not a Paxos log record: " + (e instanceof
+                        com.fasterxml.jackson.core.JsonProcessingException j ? j.getOriginalMessage() : e.getMessage()));
+            }
         }
         return records;
+    }
+
+    /** One log record, as {@link #decode} reads it. */
+    static Durable decodeRecord(String json) throws IOException {
+        return JSON.readValue(json, Durable.class);
     }
 
     /** Listens, dials the group and the master, and starts ticking; call before {@link EventLoop#start}. */

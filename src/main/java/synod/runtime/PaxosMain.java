@@ -110,7 +110,7 @@ public final class PaxosMain {
         if (layout.groups().size() > 1) {
             node.enableTxn(layout.groups(), myGroup, services.txns(), synod.txn.TxnAgent.Timing.DEFAULT);
         }
-        node.recover(PaxosHost.decode(disk.recovered()));
+        node.recover(PaxosHost.decode(disk));
         log.info("node {} of {} (layout {}) recovered {} records; pid {}", id, group, layout, disk.recovered().size(),
                 ProcessHandle.current().pid());
 

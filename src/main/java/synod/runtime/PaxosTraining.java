@@ -80,7 +80,9 @@ final class PaxosTraining {
                 collect(e.getValue().endOfRound(), e.getKey(), net, records, json);
             }
         }
-        PaxosHost.decode(records);
+        for (String r : records) {
+            PaxosHost.decodeRecord(r);
+        }
         History history = new History();
         for (String what : List.of("info", "status", "view", "db", "modified", "state", "log")) {
             Control.QueryReply q = new Control.QueryReply(1, NodeQueries.answer(nodes.get("n1"), ids, history,

@@ -44,7 +44,7 @@ import synod.runtime.PortBlock;
  * {@link #reapEverything} even when the test fails.
  */
 @Tag("end-to-end")
-class MasterProcessEndToEndTest {
+public class MasterProcessEndToEndTest {
     /** Far above what each step needs (under a second or two) and far below the 30 s command timeout. */
     static final long BOUND_MILLIS = 10_000;
     static final List<String> SETUP = List.of("CreateNode 1 100", "CreateNode 2 100", "Send 1 2 10", "Receive 2");
@@ -61,7 +61,7 @@ class MasterProcessEndToEndTest {
      * the nodes it spawns), so the path is rebuilt from where the classes the master and nodes need
      * were actually loaded: target/classes and the dependency jars in the local repository.
      */
-    static String childClassPath() {
+    public static String childClassPath() {
         Set<String> parts = new LinkedHashSet<>();
         for (Class<?> c : List.of(MasterMain.class, NodeMain.class, ObjectMapper.class, JsonParser.class,
                 JsonTypeInfo.class, CommandLine.class, LoggerFactory.class, SimpleServiceProvider.class)) {

@@ -1,5 +1,6 @@
 package synod.master;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -190,7 +191,7 @@ class PaxosEndToEndTest {
         }
     }
 
-    /** Every line of a quiescent paxos.log: newline-terminated, CHECKSUM JSON, checksum right. */
+    /** Every line of a quiescent paxos.log: newline-terminated, CHECKSUM NUMBER JSON, checksum right, numbered from 1. */
     private List<JsonNode> intactRecords(String id) throws IOException {
         byte[] all = Files.readAllBytes(logs.resolve(id).resolve("paxos.log"));
         assertTrue(all.length > 0 && all[all.length - 1] == '\n', id + "'s paxos.log does not end with a newline");
@@ -200,11 +201,12 @@ class PaxosEndToEndTest {
         for (int i = 0; i < lines.length; i++) {
             String line = lines[i];
             assertTrue(line.length() > 9 && line.charAt(8) == ' ', id + " line " + (i + 1) + ": " + line);
-            byte[] body = line.substring(9).getBytes(StandardCharsets.UTF_8);
+            byte[] numbered = line.substring(9).getBytes(StandardCharsets.UTF_8);
             CRC32C crc = new CRC32C();
-            crc.update(body);
+            crc.update(numbered);
             assertEquals(String.format("%08x", crc.getValue()), line.substring(0, 8), id + " line " + (i + 1) + ": " + line);
-            records.add(json.readTree(body));
+            assertTrue(line.startsWith((i + 1) + " {", 9), id + " line " + (i + 1) + " is not numbered " + (i + 1));
+            records.add(json.readTree(line.substring(line.indexOf(' ', 9) + 1)));
         }
         return records;
     }
@@ -250,6 +252,16 @@ class PaxosEndToEndTest {
         }
     }
 
+    /** After n3 refused to start: the lock service goes on, and the failed Recover fails the run. */
+    private void theOthersServeOn() throws Exception {
+        master.send("Unlock c1 0");
+        out("c1 released 0");
+        out("c2 acquired 0 token 2");
+        master.closeStdin();
+        assertEquals(1, master.awaitExit(), "a failed Recover makes the run fail");
+        assertTrue(ours("synod.runtime.PaxosMain").isEmpty());
+    }
+
     @Test
     void damageMidFileStopsTheNodeAndTheOthersServeOn() throws Exception {
         startLockedCluster3();
@@ -270,12 +282,30 @@ class PaxosEndToEndTest {
         String nodeOut = read("n3", "node.out");
         assertTrue(nodeOut.contains("refusing to recover"), nodeOut);
         assertTrue(nodeOut.contains(log.toString() + ": line 1 "), nodeOut);
-        master.send("Unlock c1 0");
-        out("c1 released 0");
-        out("c2 acquired 0 token 2");
-        master.closeStdin();
-        assertEquals(1, master.awaitExit(), "a failed Recover makes the run fail");
-        assertTrue(ours("synod.runtime.PaxosMain").isEmpty());
+        theOthersServeOn();
+    }
+
+    @Test
+    void aWholeLineDeletedMidFileStopsTheNode() throws Exception {
+        startLockedCluster3();
+        Path log = logs.resolve("n3").resolve("paxos.log");
+        // n3's vote for a lock, lost: the line after it must exist, or its loss reads as a crash
+        // before the write (which it may have been)
+        poll(() -> read("n3", "paxos.log").lines().count() >= 3, "three lines in n3's log");
+        kill9("n3");
+        List<String> lines = new ArrayList<>(Files.readAllLines(log, StandardCharsets.UTF_8));
+        long offset = lines.get(0).getBytes(StandardCharsets.UTF_8).length + 1;
+        lines.remove(1);
+        Files.write(log, lines, StandardCharsets.UTF_8);
+        byte[] damaged = Files.readAllBytes(log);
+        master.send("Recover n3");
+        master.awaitErr(l -> l.contains("n3") && l.contains("exited with status 2"), "n3's exit status 2 on stderr");
+        String nodeOut = read("n3", "node.out");
+        assertTrue(nodeOut.contains(log + ": line 2 at byte " + offset + ": the checksum matches but this is record 3, "
+                + "not 2: a record before it is missing"), nodeOut);
+        assertTrue(nodeOut.contains("refusing to recover"), nodeOut);
+        assertArrayEquals(damaged, Files.readAllBytes(log), "a refused log is left as found");
+        theOthersServeOn();
     }
 
     @Test

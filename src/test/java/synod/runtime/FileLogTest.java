@@ -42,17 +42,23 @@ class FileLogTest {
         return out;
     }
 
-    /** A line as the log writes it, for any body, even one the log would refuse to append. */
-    static byte[] line(byte[] body) {
-        byte[] out = new byte[body.length + LogFormat.OVERHEAD];
-        LogFormat.writeLine(body, out, 0);
+    /** A line as the log writes it as record {@code number}, for any body, even one the log would refuse to append. */
+    static byte[] line(long number, byte[] body) {
+        byte[] out = new byte[LogFormat.lineBytes(body.length, number)];
+        assertEquals(out.length, LogFormat.writeLine(body, number, out, 0));
         return out;
     }
 
+    /** The lines of a log that holds {@code records} from its first line. */
     static byte[] lines(List<String> records) {
+        return lines(1, records);
+    }
+
+    /** The lines of {@code records} as records {@code first}, {@code first + 1}, ... of a log. */
+    static byte[] lines(long first, List<String> records) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         for (String r : records) {
-            out.writeBytes(line(r.getBytes(StandardCharsets.UTF_8)));
+            out.writeBytes(line(first++, r.getBytes(StandardCharsets.UTF_8)));
         }
         return out.toByteArray();
     }
@@ -147,14 +153,14 @@ class FileLogTest {
             log.append(rec(9));
             log.sync();
         }
-        assertArrayEquals(concat(good, lines(List.of(rec(9)))), Files.readAllBytes(file));
+        assertArrayEquals(concat(good, lines(4, List.of(rec(9)))), Files.readAllBytes(file));
     }
 
     @Test
     void tailOfNulBytesIsCut() throws IOException {
         Path file = tmp.resolve("paxos.log");
         byte[] good = lines(recs(0, 3));
-        byte[] last = lines(recs(3, 4));
+        byte[] last = lines(4, recs(3, 4));
 
         Files.write(file, concat(good, new byte[4096]));
         FileLogView v = reopen(file);
@@ -181,7 +187,7 @@ class FileLogTest {
     void lastLineWithWrongChecksumIsCut() throws IOException {
         Path file = tmp.resolve("paxos.log");
         byte[] good = lines(recs(0, 3));
-        byte[] last = lines(recs(3, 4));
+        byte[] last = lines(4, recs(3, 4));
         last[20] ^= 0x01;
         Files.write(file, concat(good, last));
         FileLogView v = reopen(file);
@@ -201,7 +207,7 @@ class FileLogTest {
         // lines 2 and 3 into one bad line: how a "missing newline mid-file" shows up); then line 4,
         // whose only follower is the last line
         List<int[]> cases = new ArrayList<>();
-        for (int at = line2; at < line2 + rec(1).length() + LogFormat.OVERHEAD; at++) {
+        for (int at = line2; at < line2 + LogFormat.lineBytes(rec(1).length(), 2); at++) {
             cases.add(new int[] {at, 2, line2});
         }
         for (int at = line4; at < line5; at += 7) {
@@ -223,7 +229,7 @@ class FileLogTest {
     void aGarbageOrEmptyLineInTheMiddleIsDamage() throws IOException {
         Path file = tmp.resolve("paxos.log");
         byte[] head = lines(recs(0, 2));
-        byte[] tail = lines(recs(2, 4));
+        byte[] tail = lines(4, recs(2, 4));
         for (String junk : List.of("not a log line\n", "\n", "\0\0\0\0\n", "0000000 {}\n")) {
             Files.write(file, concat(head, junk.getBytes(StandardCharsets.UTF_8), tail));
             LogDamage e = assertThrows(LogDamage.class, () -> FileLog.open(file), junk);
@@ -234,6 +240,98 @@ class FileLogTest {
         // only the last line may be torn: a bad line followed by a torn one is two bad lines
         Files.write(file, concat(head, "garbage\n".getBytes(StandardCharsets.UTF_8), Arrays.copyOf(tail, 9)));
         assertEquals(3, assertThrows(LogDamage.class, () -> FileLog.open(file)).line());
+    }
+
+    /** The log's lines, each with its newline. */
+    static List<byte[]> split(byte[] all) {
+        List<byte[]> out = new ArrayList<>();
+        int from = 0;
+        for (int i = 0; i < all.length; i++) {
+            if (all[i] == '\n') {
+                out.add(Arrays.copyOfRange(all, from, i + 1));
+                from = i + 1;
+            }
+        }
+        return out;
+    }
+
+    @Test
+    void aWholeLineMissingRepeatedOrOutOfOrderIsDamageWhereverItIs() throws IOException {
+        Path file = tmp.resolve("paxos.log");
+        List<byte[]> clean = split(lines(recs(0, 5)));
+        // line L of the damaged file, what it says, and the file: each line intact, checksum and all
+        record Case(String what, int line, String says, List<byte[]> lines) {}
+        List<Case> cases = new ArrayList<>();
+        for (int gone = 0; gone < 4; gone++) { // deleting the last line is a crash before its write: not damage
+            List<byte[]> l = new ArrayList<>(clean);
+            l.remove(gone);
+            cases.add(new Case("line " + (gone + 1) + " deleted", gone + 1, "this is record " + (gone + 2) + ", not "
+                    + (gone + 1) + ": a record before it is missing", l));
+        }
+        List<byte[]> swapped = new ArrayList<>(clean);
+        swapped.set(1, clean.get(2));
+        swapped.set(2, clean.get(1));
+        cases.add(new Case("lines 2 and 3 swapped", 2, "this is record 3, not 2", swapped));
+        List<byte[]> repeated = new ArrayList<>(clean);
+        repeated.add(clean.get(4));
+        cases.add(new Case("the last line twice", 6, "this is record 5, not 6: a record is repeated or out of order",
+                repeated));
+        List<byte[]> unnumbered = new ArrayList<>(clean.subList(0, 2));
+        String old = "{\"rec\":\"promised\"}";
+        java.util.zip.CRC32C crc = new java.util.zip.CRC32C();
+        crc.update(old.getBytes(StandardCharsets.UTF_8));
+        unnumbered.add(String.format("%08x %s\n", crc.getValue(), old).getBytes(StandardCharsets.UTF_8));
+        cases.add(new Case("a line of the format before numbers, at the end", 3, "no record number", unnumbered));
+        for (Case c : cases) {
+            byte[] content = concat(c.lines().toArray(new byte[0][]));
+            Files.write(file, content);
+            LogDamage e = assertThrows(LogDamage.class, () -> FileLog.open(file), c.what());
+            assertEquals(c.line(), e.line(), c.what());
+            long offset = 0;
+            for (int i = 0; i < c.line() - 1; i++) {
+                offset += c.lines().get(i).length;
+            }
+            assertEquals(offset, e.offset(), c.what());
+            assertTrue(e.getMessage().startsWith(file + ": line " + c.line() + " at byte " + offset + ": "), e.getMessage());
+            assertTrue(e.getMessage().contains(c.says()) && e.getMessage().contains("refusing to recover"),
+                    c.what() + ": " + e.getMessage());
+            assertArrayEquals(content, Files.readAllBytes(file), "damage is never cut: the file is left as found");
+        }
+    }
+
+    @Test
+    void recordNumbersGoOnAcrossReopensAndStartAgainAtARewrite() throws IOException {
+        Path file = tmp.resolve("paxos.log");
+        try (FileLog log = FileLog.open(file)) {
+            recs(0, 3).forEach(log::append);
+        }
+        try (FileLog log = FileLog.open(file)) {
+            log.append(rec(3));
+        }
+        assertArrayEquals(lines(recs(0, 4)), Files.readAllBytes(file));
+        assertTrue(Files.readString(file).startsWith(Files.readString(file).substring(0, 9) + "1 {"));
+        try (FileLog log = FileLog.open(file)) {
+            log.rewrite(recs(2, 4));
+            log.append(rec(4));
+        }
+        assertArrayEquals(lines(recs(2, 5)), Files.readAllBytes(file));
+        assertEquals(recs(2, 5), reopen(file).records());
+    }
+
+    @Test
+    void damageSeenByTheCallerNamesTheFileLineAndByte() throws IOException {
+        Path file = tmp.resolve("paxos.log");
+        try (FileLog log = FileLog.open(file)) {
+            recs(0, 3).forEach(log::append);
+        }
+        try (FileLog log = FileLog.open(file)) {
+            LogDamage e = log.damage(2, "unknown record type 'bogus'");
+            int offset = lines(recs(0, 2)).length;
+            assertEquals(file + ": line 3 at byte " + offset + ": unknown record type 'bogus'; refusing to recover",
+                    e.getMessage());
+            assertEquals(3, e.line());
+            assertEquals(offset, e.offset());
+        }
     }
 
     @Test
@@ -247,7 +345,7 @@ class FileLogTest {
                 new byte[] {'{', '"', (byte) 0xff, (byte) 0xfe, '"', ':', '1', '}'});
         for (byte[] body : bodies) {
             for (boolean atEnd : new boolean[] {true, false}) {
-                byte[] content = atEnd ? concat(head, line(body)) : concat(head, line(body), lines(recs(2, 3)));
+                byte[] content = atEnd ? concat(head, line(3, body)) : concat(head, line(3, body), lines(4, recs(2, 3)));
                 Files.write(file, content);
                 LogDamage e = assertThrows(LogDamage.class, () -> FileLog.open(file));
                 assertEquals(3, e.line());
@@ -266,7 +364,7 @@ class FileLogTest {
         assertEquals(recs(0, 2), reopen(file).records(), "a torn last line, whatever its bytes");
         assertArrayEquals(head, Files.readAllBytes(file));
 
-        Files.write(file, concat(head, garbage, new byte[] {'\n'}, lines(recs(2, 3))));
+        Files.write(file, concat(head, garbage, new byte[] {'\n'}, lines(4, recs(2, 3))));
         assertEquals(3, assertThrows(LogDamage.class, () -> FileLog.open(file)).line());
 
         try (FileLog log = FileLog.open(tmp.resolve("utf8.log"))) {
@@ -389,7 +487,7 @@ class FileLogTest {
             assertFalse(Files.exists(temp));
 
             // crash after the rename: the new log, whole
-            log.install(log.writeTemp(recs(3, 5)));
+            log.install(log.writeTemp(recs(3, 5)), 2);
             assertEquals(recs(3, 5), reopen(file).records());
         }
     }

@@ -1,7 +1,10 @@
 package synod.runtime;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -37,7 +40,28 @@ class LogRecordEncodingTest {
             log.sync();
         }
         try (FileLog log = FileLog.open(file)) {
-            assertEquals(records, List.copyOf(PaxosHost.decode(log.recovered())));
+            assertEquals(records, List.copyOf(PaxosHost.decode(log)));
+        }
+    }
+
+    @Test
+    void aRecordOfUnknownTypeIsDamageNamingTheFileTheLineAndTheType() throws Exception {
+        Path file = tmp.resolve("paxos.log");
+        String promised = "{\"rec\":\"promised\",\"ballot\":{\"round\":1,\"node\":1}}";
+        for (String[] c : new String[][] {
+                {"{\"rec\":\"bogus\",\"ballot\":{\"round\":1,\"node\":1}}", "unknown record type 'bogus'"},
+                {"{\"ballot\":{\"round\":1,\"node\":1}}", "the record has no record type"},
+                {"{\"rec\":\"promised\",\"ballot\":7}", "the record is not a Paxos log record"}}) {
+            Files.deleteIfExists(file);
+            try (FileLog log = FileLog.open(file)) {
+                List.of(promised, c[0], promised).forEach(log::append);
+            }
+            try (FileLog log = FileLog.open(file)) {
+                LogDamage e = assertThrows(LogDamage.class, () -> PaxosHost.decode(log), c[0]);
+                long offset = Files.readString(file).indexOf('\n') + 1;
+                assertTrue(e.getMessage().startsWith(file + ": line 2 at byte " + offset + ": " + c[1]), e.getMessage());
+                assertTrue(e.getMessage().endsWith("refusing to recover"), e.getMessage());
+            }
         }
     }
 }
