@@ -51,6 +51,8 @@ public final class Auth {
         }
     }
 
+    /** The bytes of the MAC that ends every frame of an authenticated connection (its length counts them). */
+    public static final int MAC_BYTES = 32;
     /** No authentication: plain Hello, frames without MACs (a benchmark's baseline, unit tests). */
     public static final Auth OFF = new Auth(null, null, "", Set.of(), Set.of());
     static final SecureRandom RANDOM = new SecureRandom();

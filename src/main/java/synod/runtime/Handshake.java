@@ -21,7 +21,7 @@ import synod.core.Envelope;
  * closed.
  */
 final class Handshake {
-    static final int MAC_BYTES = 32;
+    static final int MAC_BYTES = Auth.MAC_BYTES;
     /** The longest frame before a connection has authenticated: a handshake message is small. */
     static final int FRAME_BYTES_MAX = 2048;
     private static final int NONCE_BYTES = 32;
