@@ -27,6 +27,7 @@ final class Connection {
     Auth.Role role;
     /** Not read from for now: the node's buffers are over their budget and this connection holds much. */
     boolean paused;
+    long pausedMillis;
     final FrameReader reader;
     /** In {@link #plain} beside a frame of this connection's own: never resent. */
     private static final ByteBuffer OWN = ByteBuffer.allocate(0);
@@ -167,7 +168,9 @@ final class Connection {
     /** Stops or resumes reading (the memory budget); a resumed connection's stall clock restarts. */
     void pause(boolean on) {
         paused = on;
-        if (!on) {
+        if (on) {
+            pausedMillis = EventLoop.nowMillis();
+        } else {
             lastReadMillis = EventLoop.nowMillis();
         }
         if (key != null && key.isValid()) {

@@ -533,11 +533,19 @@ public final class Transport implements AutoCloseable {
         }
     }
 
-    /** Every half second: cut connections that stall mid-frame or never say Hello. */
+    /**
+     * Every half second: cut connections that stall mid-frame or never say Hello, or have not been
+     * read for {@code stallMillis} because they hold the most of a spent memory budget. A paused
+     * connection's peer may have gone long ago: its FIN waits behind the bytes this node has not
+     * read, so only cutting it frees what it holds (a genuine peer redials and sends again).
+     */
     private void sweep() {
         long now = EventLoop.nowMillis();
         for (Connection c : List.copyOf(all)) {
-            if (c.midFrame() && !c.paused && now - c.lastReadMillis > settings.stallMillis()) {
+            if (c.paused && now - c.pausedMillis > settings.stallMillis()) {
+                failed(c, "not read for " + (now - c.pausedMillis) + " ms, holding " + c.held()
+                        + " bytes of a spent memory budget");
+            } else if (c.midFrame() && !c.paused && now - c.lastReadMillis > settings.stallMillis()) {
                 failed(c, "stalled mid-frame for " + (now - c.lastReadMillis) + " ms");
             } else if (!c.outbound && c.peer == null && now - c.openedMillis > settings.helloMillis()) {
                 failed(c, "no Hello within " + settings.helloMillis() + " ms");
