@@ -378,6 +378,7 @@ public final class Transport implements AutoCloseable {
                 throw e;
             }
             if (m instanceof Control.AuthRefused r) {
+                LOG.warn("{} refused this connection: {}", c.peer, r.reason());
                 throw new FrameCodec.FrameException(c.peer + " refused this connection: " + r.reason());
             }
             throw e;
@@ -389,6 +390,7 @@ public final class Transport implements AutoCloseable {
         Handshake hs = c.auth;
         try {
             if (m instanceof Control.AuthRefused r) {
+                LOG.warn("{} refused this connection: {}", name(c), r.reason()); // a link not yet up closes quietly
                 throw new FrameCodec.FrameException(name(c) + " refused this connection: " + r.reason());
             } else if (c.outbound && m instanceof Control.AuthChallenge ch) {
                 Control.AuthProof proof = hs.onChallenge(ch);

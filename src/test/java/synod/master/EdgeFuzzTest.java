@@ -5,14 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
-import java.io.DataInputStream;
-import java.io.EOFException;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.net.ServerSocket;
-import java.net.Socket;
-import java.net.SocketTimeoutException;
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -28,7 +22,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import synod.app.Op;
 import synod.app.Result;
-import synod.core.Message;
 import synod.paxos.PaxosMsg;
 import synod.runtime.Auth;
 import synod.runtime.ClusterConfig;
@@ -63,17 +56,7 @@ class EdgeFuzzTest {
 
     @AfterEach
     void reap() {
-        if (cluster != null) {
-            cluster.close();
-        }
-        if (classPath != null) {
-            System.setProperty("java.class.path", classPath);
-        }
-        String dir = tmp.toString();
-        List<ProcessHandle> left = ProcessHandle.allProcesses().filter(h -> h.info().commandLine().orElse("")
-                .contains(dir)).toList();
-        left.forEach(ProcessHandle::destroyForcibly);
-        assertTrue(left.isEmpty(), "processes left: " + left);
+        NodeJvms.reap(cluster, classPath, tmp);
     }
 
     static void portsFree() throws IOException {
@@ -264,12 +247,6 @@ class EdgeFuzzTest {
     }
 
     private Map<String, String> states() {
-        Map<String, String> s = new TreeMap<>();
-        for (String n : cluster.group(1)) {
-            List<String> lines = cluster.query(n, "state", 0, BOUND_MILLIS);
-            assertNotNull(lines, n + " does not answer");
-            s.put(n, lines.get(0));
-        }
-        return s;
+        return NodeJvms.states(cluster, BOUND_MILLIS);
     }
 }

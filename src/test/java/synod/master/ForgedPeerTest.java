@@ -13,7 +13,6 @@ import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -71,15 +70,7 @@ class ForgedPeerTest {
 
     @AfterEach
     void reap() {
-        if (cluster != null) {
-            cluster.close();
-        }
-        System.setProperty("java.class.path", classPath);
-        String dir = tmp.toString();
-        List<ProcessHandle> left = ProcessHandle.allProcesses().filter(h -> h.info().commandLine().orElse("")
-                .contains(dir)).toList();
-        left.forEach(ProcessHandle::destroyForcibly);
-        assertTrue(left.isEmpty(), "processes left: " + left);
+        NodeJvms.reap(cluster, classPath, tmp);
     }
 
     int port(String node) {
@@ -197,6 +188,35 @@ class ForgedPeerTest {
         }
     }
 
+    /**
+     * The harness's last case, with a real node JVM: n3 killed and started again by hand against
+     * another cluster's logs. Both sides refuse, and both node logs name both cluster ids; the
+     * group goes on without it, and nothing of the other cluster's log reaches this one's.
+     */
+    @Test
+    void aNodeOfAnotherClusterIsRefusedOnBothSides() throws Exception {
+        cluster.kill("n3");
+        Path foreign = tmp.resolve("foreign");
+        ClusterKey other = ClusterKey.generate(new SecureRandom());
+        other.save(foreign.resolve("n3").resolve(ClusterKey.FILE));
+        List<String> cmd = ProcessCluster.nodeJvm(cfg.nodeHeap(), "synod.runtime.PaxosMain");
+        cmd.addAll(List.of("--id", "n3", "--group", "n1,n2,n3", "--layout", "1x3", "--logs", foreign.toString(),
+                "--config", tmp.resolve("cluster.json").toString()));
+        Process n3 = new ProcessBuilder(cmd).redirectErrorStream(true)
+                .redirectOutput(tmp.resolve("foreign-n3.out").toFile()).start();
+        try {
+            String both = "n3 is of cluster " + other.id() + "; n1 is of cluster " + key.id();
+            assertTrue(waitFor(tmp.resolve("logs").resolve("n1").resolve("node.log"), both), "n1's log lacks: " + both);
+            String theirs = "n1 is of cluster " + key.id() + "; n3 is of cluster " + other.id();
+            assertTrue(waitFor(foreign.resolve("n3").resolve("node.log"), theirs), "n3's log lacks: " + theirs);
+            assertEquals(new Result.Ok(), cluster.submit("after", 1, new Op.Put("k", "after"), 1)
+                    .get(20, TimeUnit.SECONDS), "the group goes on without n3");
+        } finally {
+            n3.destroyForcibly();
+            n3.onExit().get(BOUND_MILLIS, TimeUnit.MILLISECONDS);
+        }
+    }
+
     static PaxosMsg.ClientReply nextReply(RawPeer p) throws IOException {
         while (true) {
             if (p.next() instanceof PaxosMsg.ClientReply r) {
@@ -218,13 +238,7 @@ class ForgedPeerTest {
     }
 
     private Map<String, String> states() {
-        Map<String, String> s = new TreeMap<>();
-        for (String n : cluster.group(1)) {
-            List<String> lines = cluster.query(n, "state", 0, BOUND_MILLIS);
-            assertNotNull(lines, n + " does not answer");
-            s.put(n, lines.get(0));
-        }
-        return s;
+        return NodeJvms.states(cluster, BOUND_MILLIS);
     }
 
     /** A proof that proves nothing. */

@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
@@ -48,17 +47,7 @@ class MemoryBudgetTest {
 
     @AfterEach
     void reap() {
-        if (cluster != null) {
-            cluster.close();
-        }
-        if (classPath != null) {
-            System.setProperty("java.class.path", classPath);
-        }
-        String dir = tmp.toString();
-        List<ProcessHandle> left = ProcessHandle.allProcesses().filter(h -> h.info().commandLine().orElse("")
-                .contains(dir)).toList();
-        left.forEach(ProcessHandle::destroyForcibly);
-        assertTrue(left.isEmpty(), "processes left: " + left);
+        NodeJvms.reap(cluster, classPath, tmp);
     }
 
     @Test
