@@ -69,11 +69,16 @@ public final class ClosedLoop {
     public record Setup(Path logs, ClusterConfig cfg, double fsyncsPerSecond) {
         /** A fresh group of {@code nodes} with a leader; the caller closes it. */
         public PaxosCluster group(int nodes) throws Exception {
-            PaxosCluster cluster = new PaxosCluster(cfg, logs, null, 1);
+            return group(logs, nodes, cfg, null);
+        }
+
+        /** A fresh group of {@code nodes} logging under {@code dir}, run with {@code config} ({@code file} for the nodes). */
+        public static PaxosCluster group(Path dir, int nodes, ClusterConfig config, Path file) throws Exception {
+            PaxosCluster cluster = new PaxosCluster(config, dir, file, 1);
             cluster.start(1, nodes);
-            if (cluster.awaitLeader(1, cfg.startMillis()) == null) {
+            if (cluster.awaitLeader(1, config.startMillis()) == null) {
                 cluster.close();
-                throw new IllegalStateException("no leader within " + cfg.startMillis() + " ms");
+                throw new IllegalStateException("no leader within " + config.startMillis() + " ms");
             }
             return cluster;
         }
@@ -83,7 +88,11 @@ public final class ClosedLoop {
          * that follow measure compiled code (on 2 cores the node JVMs compile for several seconds).
          */
         public PaxosCluster warmedGroup(int nodes) throws Exception {
-            PaxosCluster cluster = group(nodes);
+            return warm(group(nodes));
+        }
+
+        /** {@code cluster}, warmed up as {@link #warmedGroup} warms it. */
+        public PaxosCluster warm(PaxosCluster cluster) throws Exception {
             try (Target t = new SynodTarget(cluster, "warm-", (c, seq) -> new synod.app.Op.Put("warm" + c, "x"))) {
                 run(t, 64, PRIME_SECONDS).checked("warm-up");
             } catch (Exception | Error e) {

@@ -21,7 +21,9 @@ import synod.app.Op;
 import synod.app.Result;
 import synod.core.Message;
 import synod.paxos.PaxosMsg;
+import synod.runtime.Auth;
 import synod.runtime.ClusterConfig;
+import synod.runtime.ClusterKey;
 import synod.runtime.EventLoop;
 import synod.runtime.FrameCodec;
 import synod.runtime.Logs;
@@ -43,11 +45,11 @@ public final class ClientMain implements Transport.Listener {
     private final String where;
     private long seq = 0;
 
-    private ClientMain(String name, List<String> nodes, ClusterConfig cfg, EventLoop loop) {
+    private ClientMain(String name, List<String> nodes, ClusterConfig cfg, EventLoop loop, Auth auth) {
         this.name = name;
         this.nodes = nodes;
         Transport transport = new Transport(loop, new FrameCodec(cfg.frameBytesMax()), name, this,
-                cfg.transportSettings());
+                cfg.transportSettings(), auth);
         this.session = new ClientSession(loop, transport, g -> nodes, 300);
         this.where = nodes.stream().map(n -> n + " " + cfg.host() + ":" + cfg.port(n)).collect(java.util.stream.Collectors.joining(", "));
         session.onNotice(n -> say(describe(n.client(), n.result())));
@@ -62,12 +64,15 @@ public final class ClientMain implements Transport.Listener {
         Options opts = new Options()
                 .addOption(Option.builder().longOpt("name").hasArg().desc("client id (default cli-PID)").build())
                 .addOption(Option.builder().longOpt("nodes").hasArg().desc("the group (default: the one the master last started, from logs/n1/group; else n1,n2,n3,n4,n5)").build())
-                .addOption(Option.builder().longOpt("config").hasArg().desc("cluster config (default config/cluster.json)").build());
+                .addOption(Option.builder().longOpt("config").hasArg().desc("cluster config (default config/cluster.json)").build())
+                .addOption(Option.builder().longOpt("key").hasArg().desc("the client key (default logs/client.key)").build());
         CommandLine cl;
         ClusterConfig cfg;
+        Auth auth;
         try {
             cl = new DefaultParser().parse(opts, args);
             cfg = ClusterConfig.load(Path.of(cl.getOptionValue("config", "config/cluster.json")), cl.hasOption("config"));
+            auth = auth(cfg, Path.of(cl.getOptionValue("key", "logs/" + ClusterKey.CLIENT_FILE)));
         } catch (ParseException | IOException e) {
             System.err.println("client: " + e.getMessage());
             System.exit(2);
@@ -85,7 +90,7 @@ public final class ClientMain implements Transport.Listener {
             return;
         }
         EventLoop loop = new EventLoop("client-" + name);
-        ClientMain client = new ClientMain(name, nodes, cfg, loop);
+        ClientMain client = new ClientMain(name, nodes, cfg, loop, auth);
         loop.start();
         client.repl(new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8)));
         loop.close();
@@ -122,6 +127,19 @@ public final class ClientMain implements Transport.Listener {
     }
 
     private static final String COMMANDS = "lock L, unlock L, transfer A B 5, balance A, put k v, get k, del k, status, quit";
+
+    /** The client's key: the file the master wrote, or the config's; none with authentication off. */
+    private static Auth auth(ClusterConfig cfg, Path file) throws IOException {
+        if (!cfg.authenticate()) {
+            return Auth.OFF;
+        }
+        ClusterKey key = java.nio.file.Files.exists(file) ? ClusterKey.load(file) : ClusterKey.fromConfig(cfg);
+        if (key == null) {
+            throw new IOException("no client key: " + file + " is missing (the master writes it when it starts a"
+                    + " cluster) and the config gives no clusterId and clusterKey");
+        }
+        return Auth.client(key);
+    }
 
     /** The operation a line asks for, or null if it is not one. */
     private static Op op(String cmd, String[] w) {

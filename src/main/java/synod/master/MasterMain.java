@@ -193,9 +193,7 @@ public final class MasterMain {
     private static ClusterConfig config(CommandLine cl, Path file) throws IOException {
         ClusterConfig c = ClusterConfig.load(file, cl.hasOption("config"));
         if (cl.hasOption("node-heap")) {
-            c = new ClusterConfig(c.frameBytesMax(), cl.getOptionValue("node-heap"), c.startMillis(),
-                    c.commandMillis(), c.stallMillis(), c.helloMillis(), c.host(), c.masterPort(), c.basePort(),
-                    c.maxNodes(), c.tickMillis(), c.requestMillis());
+            c = c.withNodeHeap(cl.getOptionValue("node-heap"));
         }
         return c;
     }

@@ -45,6 +45,8 @@ public final class PaxosCluster implements Transport.Listener, AutoCloseable {
     private final long seed;
     private final EventLoop loop = new EventLoop("master-paxos");
     private final Transport transport;
+    /** This cluster's identity and secret (null with authentication off), given to every node it spawns. */
+    private final synod.runtime.ClusterKey key;
     private final Map<String, Process> processes = new ConcurrentHashMap<>();
     private final Map<String, CompletableFuture<Void>> hellos = new ConcurrentHashMap<>();
     /** Nodes connected to this master now, whoever started them (this master, or a person). */
@@ -71,8 +73,9 @@ public final class PaxosCluster implements Transport.Listener, AutoCloseable {
         this.logs = logs;
         this.configFile = configFile;
         this.seed = seed;
+        this.key = synod.runtime.ClusterKey.forMaster(cfg);
         this.transport = new Transport(loop, new FrameCodec(cfg.frameBytesMax()), Envelope.MASTER, this,
-                cfg.transportSettings());
+                cfg.transportSettings(), synod.runtime.Auth.master(key, "none yet", Set.of()));
         this.clients = new ClientSession(loop, transport, this::group, RETRY_MILLIS);
         CompletableFuture<Void> bound = new CompletableFuture<>();
         loop.execute(() -> {
@@ -187,6 +190,15 @@ public final class PaxosCluster implements Transport.Listener, AutoCloseable {
         wipeAll(g * r);
         groups = g;
         replicas = r;
+        synod.runtime.Layout layout = synod.runtime.Layout.of(g, r);
+        transport.authenticate(synod.runtime.Auth.master(key, layout.toString(), Set.copyOf(layout.nodes())));
+        if (key != null) {
+            try {
+                key.forClients().save(logs.resolve(synod.runtime.ClusterKey.CLIENT_FILE));
+            } catch (IOException e) {
+                throw new ClusterException("cannot write the client key: " + e.getMessage(), e);
+            }
+        }
         LOG.info("starting {} groups of {} nodes", g, r);
         for (int k = 1; k <= g * r; k++) {
             spawn("n" + k);
@@ -282,6 +294,9 @@ public final class PaxosCluster implements Transport.Listener, AutoCloseable {
         }
         try {
             Files.createDirectories(logs.resolve(id));
+            if (key != null) {
+                key.save(logs.resolve(id).resolve(synod.runtime.ClusterKey.FILE));
+            }
             Process p = new ProcessBuilder(cmd).redirectErrorStream(true)
                     .redirectOutput(ProcessBuilder.Redirect.appendTo(logs.resolve(id).resolve("node.out").toFile())).start();
             processes.put(id, p); // the node writes logs/ID/pid itself, once it holds its lock

@@ -60,6 +60,8 @@ public final class ProcessCluster implements BankCluster, Transport.Listener {
     private final Settings settings;
     private final EventLoop loop = new EventLoop("master-io");
     private final Transport transport;
+    /** The bank's identity and secret (null with authentication off), given to every node it spawns. */
+    private final synod.runtime.ClusterKey key;
     private final Map<String, Node> nodes = new ConcurrentHashMap<>();
     private final Map<Long, Pending> calls = new ConcurrentHashMap<>();
     /** Nodes whose connection to this master closed: they exit when it does, so they are gone. */
@@ -71,8 +73,9 @@ public final class ProcessCluster implements BankCluster, Transport.Listener {
 
     public ProcessCluster(Settings settings) throws IOException {
         this.settings = settings;
+        this.key = synod.runtime.ClusterKey.forMaster(settings.config());
         this.transport = new Transport(loop, new FrameCodec(settings.config().frameBytesMax()), Envelope.MASTER, this,
-                settings.config().transportSettings());
+                settings.config().transportSettings(), synod.runtime.Auth.master(key, "bank", Set.of()));
         CompletableFuture<Integer> bound = new CompletableFuture<>();
         loop.execute(() -> {
             try {
@@ -138,6 +141,9 @@ public final class ProcessCluster implements BankCluster, Transport.Listener {
         Path dir = settings.logs().resolve(id);
         try {
             Files.createDirectories(dir);
+            if (key != null) {
+                key.save(dir.resolve(synod.runtime.ClusterKey.FILE));
+            }
             List<String> cmd = nodeJvm(settings.config().nodeHeap(), "synod.runtime.NodeMain");
             cmd.addAll(List.of("--id", id, "--master", "127.0.0.1:" + port, "--balance", String.valueOf(amount),
                     "--logs", settings.logs().toString()));

@@ -197,6 +197,7 @@ public final class PaxosNode implements Leader.Net {
         if (!member(from)) {
             throw new BadMessage(from + " is not a member of this group but sent " + m);
         }
+        withinReach(from, m);
         if (m instanceof PaxosMsg.Prepare p) {
             onPrepare(from, p, out);
         } else if (m instanceof PaxosMsg.Accept a) {
@@ -230,6 +231,42 @@ public final class PaxosNode implements Leader.Net {
         }
     }
 
+    /**
+     * Rounds a member's ballot may run ahead of the highest this node has promised. A correct node
+     * goes one round up per election it starts, so no member is this far ahead; a ballot that is
+     * would bring the round near its bound ({@code MessageCheck.ROUND_MAX}), where no election
+     * could ever start again.
+     */
+    public static final long ROUND_REACH = 1L << 20;
+    /**
+     * Slots past the first unexecuted one this node accepts a value for. A leader proposes a few
+     * dozen slots past its own; a value far beyond would make the next leader fill every slot up
+     * to it with a no-op (out of memory, for slot 10^9). A node further behind than this accepts
+     * nothing until it has caught up, which it does from the leader's heartbeats.
+     */
+    public static final long SLOT_REACH = 1L << 14;
+
+    /** Refuses a member's message whose ballot is beyond {@link #ROUND_REACH}. */
+    private void withinReach(String from, PaxosMsg m) {
+        Ballot b = m instanceof PaxosMsg.Prepare p ? p.ballot() : m instanceof PaxosMsg.Accept a ? a.ballot()
+                : m instanceof PaxosMsg.NewView v ? v.ballot() : m instanceof PaxosMsg.Promise p ? p.ballot()
+                : m instanceof PaxosMsg.Nack n ? n.promised() : m instanceof PaxosMsg.Heartbeat h ? h.ballot()
+                : m instanceof PaxosMsg.Accepted a ? a.ballot() : null;
+        if (b != null && b.round() > acceptor.promised().round() + ROUND_REACH) {
+            throw new BadMessage(from + "'s ballot " + b + " is more than " + ROUND_REACH
+                    + " rounds beyond the promise " + acceptor.promised());
+        }
+    }
+
+    /** The entries of an Accept this node may take: those within {@link #SLOT_REACH} of its log. */
+    private List<PValue> reachable(List<PValue> entries) {
+        long last = replica.slotOut() + SLOT_REACH;
+        if (entries.stream().allMatch(e -> e.slot() <= last)) {
+            return entries;
+        }
+        return entries.stream().filter(e -> e.slot() <= last).toList();
+    }
+
     private void onPrepare(String from, PaxosMsg.Prepare p, Output out) {
         out.point("after-receive-prepare");
         leader.observe(from, p.ballot(), false);
@@ -243,7 +280,7 @@ public final class PaxosNode implements Leader.Net {
     private void onAccept(String from, Ballot b, List<PValue> entries, Output out, boolean view) {
         out.point("after-receive-accept");
         leader.observe(from, b, true);
-        PaxosMsg reply = acceptor.onAccept(b, entries, out);
+        PaxosMsg reply = acceptor.onAccept(b, reachable(entries), out);
         if (reply instanceof PaxosMsg.Accepted) {
             out.point("after-persist-accept");
             if (!from.equals(me)) {

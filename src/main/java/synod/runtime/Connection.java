@@ -7,7 +7,6 @@ import java.nio.channels.SocketChannel;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
-import synod.core.Message;
 
 /**
  * One TCP connection, owned by the event loop: a frame reader on the way in, a queue of encoded
@@ -22,15 +21,29 @@ final class Connection {
     SelectionKey key;
     String peer;
     long lastReadMillis;
-    private final FrameReader reader;
+    /** This connection's authentication, or null with authentication off. */
+    final Handshake auth;
+    /** The role the dialler proved (an accepted, authenticated connection), else null. */
+    Auth.Role role;
+    /** Not read from for now: the node's buffers are over their budget and this connection holds much. */
+    boolean paused;
+    long pausedMillis;
+    final FrameReader reader;
+    /** In {@link #plain} beside a frame of this connection's own: never resent. */
+    private static final ByteBuffer OWN = ByteBuffer.allocate(0);
+    /** Frames as written (sealed, with authentication) and, beside each, as queued ({@link #OWN}: never resent). */
     private final ArrayDeque<ByteBuffer> out = new ArrayDeque<>();
+    private final ArrayDeque<ByteBuffer> plain = new ArrayDeque<>();
     private long outBytes = 0;
-    private ByteBuffer greeting;
 
-    Connection(SocketChannel channel, boolean outbound, FrameCodec codec, String peer) {
+    Connection(SocketChannel channel, boolean outbound, FrameCodec codec, String peer, Handshake auth) {
         this.channel = channel;
         this.outbound = outbound;
         this.reader = new FrameReader(codec);
+        this.auth = auth;
+        if (auth != null) {
+            reader.limit(Handshake.FRAME_BYTES_MAX);
+        }
         this.peer = peer;
         this.openedMillis = EventLoop.nowMillis();
         this.lastReadMillis = openedMillis;
@@ -44,13 +57,18 @@ final class Connection {
         return outBytes;
     }
 
+    /** Bytes of this node's memory the connection holds: a frame being read and frames waiting to go. */
+    long held() {
+        return outBytes + reader.held();
+    }
+
     /**
      * Reads what is available, adding each completed message to {@code got}. Returns false at end of
      * stream. A bad frame throws {@link FrameCodec.FrameException}, but only after the frames
      * completed before it are in {@code got}: what a peer sent intact is delivered whatever way TCP
      * cut the stream.
      */
-    boolean read(ByteBuffer scratch, List<Message> got) throws IOException {
+    boolean read(ByteBuffer scratch, FrameReader.Sink got) throws IOException {
         while (true) {
             scratch.clear();
             int n = channel.read(scratch);
@@ -70,10 +88,15 @@ final class Connection {
         }
     }
 
-    /** Writes this connection's Hello: it belongs to this connection and is never sent again. */
+    /**
+     * Writes a frame of this connection's own (a Hello, a handshake message), unsealed: it belongs
+     * to this connection and is never sent again on another.
+     */
     void greet(ByteBuffer hello) throws IOException {
-        greeting = hello;
-        write(hello);
+        out.add(hello);
+        plain.add(OWN);
+        outBytes += hello.remaining();
+        flush();
     }
 
     /**
@@ -82,16 +105,15 @@ final class Connection {
      * and the peer wakes once for all of them. Returns true if the queue was empty before.
      */
     boolean queue(ByteBuffer frame) {
+        if (auth != null && !auth.authenticated()) {
+            throw new IllegalStateException("a frame queued on a connection not yet authenticated");
+        }
         boolean idle = out.isEmpty();
-        out.add(frame);
-        outBytes += frame.remaining();
+        ByteBuffer wire = auth == null ? frame : auth.seal(frame);
+        out.add(wire);
+        plain.add(frame);
+        outBytes += wire.remaining();
         return idle;
-    }
-
-    /** Queues a frame and writes what the socket takes now (a Hello, which must lead the stream). */
-    void write(ByteBuffer frame) throws IOException {
-        queue(frame);
-        flush();
     }
 
     boolean idle() {
@@ -113,13 +135,14 @@ final class Connection {
             outBytes -= n;
             while (!out.isEmpty() && !out.peek().hasRemaining()) {
                 out.poll();
+                plain.poll();
             }
             if (n == 0) {
                 break;
             }
         }
         if (key != null && key.isValid()) {
-            int ops = SelectionKey.OP_READ | (out.isEmpty() ? 0 : SelectionKey.OP_WRITE);
+            int ops = (paused ? 0 : SelectionKey.OP_READ) | (out.isEmpty() ? 0 : SelectionKey.OP_WRITE);
             if (key.interestOps() != ops) {
                 key.interestOps(ops);
             }
@@ -128,17 +151,31 @@ final class Connection {
 
     /**
      * Frames not yet fully written, rewound, for a reconnecting link to send again: the peer drops a
-     * half-received frame with the dead connection, so the whole frame goes again. The Hello is left
+     * half-received frame with the dead connection, so the whole frame goes again (sealed anew by
+     * the next connection, whose keys and numbers are its own). The Hello and handshake are left
      * out: the next connection writes its own, and a second one would make the peer close it.
      */
     List<ByteBuffer> unsent() {
         List<ByteBuffer> rest = new ArrayList<>();
-        for (ByteBuffer b : out) {
-            if (b != greeting) {
+        for (ByteBuffer b : plain) {
+            if (b != OWN) {
                 rest.add(b.rewind());
             }
         }
         return rest;
+    }
+
+    /** Stops or resumes reading (the memory budget); a resumed connection's stall clock restarts. */
+    void pause(boolean on) {
+        paused = on;
+        if (on) {
+            pausedMillis = EventLoop.nowMillis();
+        } else {
+            lastReadMillis = EventLoop.nowMillis();
+        }
+        if (key != null && key.isValid()) {
+            key.interestOps((on ? 0 : SelectionKey.OP_READ) | (out.isEmpty() ? 0 : SelectionKey.OP_WRITE));
+        }
     }
 
     void close() {

@@ -9,6 +9,23 @@ public sealed interface Control extends Message {
     /** First frame on every connection: who is dialling, and where it listens. */
     record Hello(String from, int port) implements Control {}
 
+    /**
+     * First frame of an authenticated connection ({@link Handshake}): who dials, in which role, of
+     * which cluster and layout, and the dialler's nonce (base64).
+     */
+    record AuthHello(String from, int port, String role, String cluster, String layout, String nonce)
+            implements Control {}
+
+    /** The acceptor's answer: who it is, its role, cluster and layout, its nonce, and its proof (base64 HMAC). */
+    record AuthChallenge(String from, String role, String cluster, String layout, String nonce, String proof)
+            implements Control {}
+
+    /** The dialler's proof (base64 HMAC); after it, every frame both ways carries a MAC. */
+    record AuthProof(String proof) implements Control {}
+
+    /** Why a handshake was refused, sent before the connection is closed, so both sides log it. */
+    record AuthRefused(String reason) implements Control {}
+
     /** Master: open (and keep open) your outgoing channel to {@code peer}. */
     record Connect(String peer, String host, int port) implements Control {}
 

@@ -142,6 +142,11 @@ public final class MessageCheck {
         } else if (m instanceof Control.Hello h) {
             id(h.from(), "from");
             range(h.port(), -1, 65535, "port");
+        } else if (m instanceof Control.AuthHello h) {
+            id(h.from(), "from");
+            range(h.port(), -1, 65535, "port");
+        } else if (m instanceof Control.AuthChallenge c) {
+            id(c.from(), "from");
         } else if (m instanceof Control.Connect c) {
             id(c.peer(), "peer");
             range(c.port(), 0, 65535, "port");

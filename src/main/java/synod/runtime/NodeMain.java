@@ -28,12 +28,12 @@ public final class NodeMain implements Transport.Listener {
     private final Transport transport;
     private final BankNode core;
 
-    private NodeMain(String id, long balance, ClusterConfig config) {
+    private NodeMain(String id, long balance, ClusterConfig config, ClusterKey key) {
         this.log = LoggerFactory.getLogger("node." + id);
         this.loop = new EventLoop("node-" + id);
         this.core = new BankNode(id, balance);
         this.transport = new Transport(loop, new FrameCodec(config.frameBytesMax()), id, this,
-                config.transportSettings());
+                config.transportSettings(), Auth.bankNode(key));
     }
 
     public static void main(String[] args) {
@@ -55,15 +55,17 @@ public final class NodeMain implements Transport.Listener {
         Logs.toFile(Path.of(cl.getOptionValue("logs", "logs"), id, "node.log"));
         String[] hostPort = cl.getOptionValue("master").split(":");
         ClusterConfig config;
+        ClusterKey key;
         try {
             config = cl.hasOption("config") ? ClusterConfig.load(Path.of(cl.getOptionValue("config")), true)
                     : ClusterConfig.DEFAULT;
+            key = ClusterKey.required(Path.of(cl.getOptionValue("logs", "logs"), id), config);
         } catch (IOException e) {
-            System.err.println("node: bad config: " + e.getMessage());
+            System.err.println("node: " + e.getMessage());
             System.exit(2);
             return;
         }
-        NodeMain node = new NodeMain(id, Long.parseLong(cl.getOptionValue("balance")), config);
+        NodeMain node = new NodeMain(id, Long.parseLong(cl.getOptionValue("balance")), config, key);
         node.start(new InetSocketAddress(hostPort[0], Integer.parseInt(hostPort[1])));
     }
 

@@ -61,6 +61,12 @@ public final class PaxosHost implements Transport.Listener {
     /** {@code layout}: every group of the cluster, this node's {@code group} among them. */
     public PaxosHost(PaxosNode node, List<String> group, Layout layout, FileLog disk, EventLoop loop, FrameCodec codec,
                      Transport.Settings settings, boolean exitWithMaster) {
+        this(node, group, layout, disk, loop, codec, settings, exitWithMaster, Auth.OFF);
+    }
+
+    /** {@code auth}: how this node's connections authenticate ({@link Auth#paxosNode}). */
+    public PaxosHost(PaxosNode node, List<String> group, Layout layout, FileLog disk, EventLoop loop, FrameCodec codec,
+                     Transport.Settings settings, boolean exitWithMaster, Auth auth) {
         this.group = List.copyOf(group);
         this.layout = layout;
         this.frameBytesMax = codec.frameBytesMax();
@@ -69,7 +75,7 @@ public final class PaxosHost implements Transport.Listener {
         this.disk = disk;
         this.loop = loop;
         this.exitWithMaster = exitWithMaster;
-        this.transport = new Transport(loop, codec, node.id(), this, settings);
+        this.transport = new Transport(loop, codec, node.id(), this, settings, auth);
     }
 
     /** The whole cluster: every group's members (for reaching other groups). */

@@ -91,6 +91,7 @@ public final class PaxosMain {
             layout = Layout.single(group);
         }
         Files.writeString(dir.resolve("pid"), ProcessHandle.current().pid() + "\n");
+        ClusterKey key = ClusterKey.required(dir, cfg);
         if (!cl.hasOption("master")) {
             long pid = ProcessHandle.current().pid();
             System.out.println(id + " (pid " + pid + ") of " + group + " listens on " + cfg.host() + ":" + cfg.port(id)
@@ -111,13 +112,13 @@ public final class PaxosMain {
             node.enableTxn(layout.groups(), myGroup, services.txns(), synod.txn.TxnAgent.Timing.DEFAULT);
         }
         node.recover(PaxosHost.decode(disk));
-        log.info("node {} of {} (layout {}) recovered {} records; pid {}", id, group, layout, disk.recovered().size(),
-                ProcessHandle.current().pid());
+        log.info("node {} of {} (layout {}, {}) recovered {} records; pid {}", id, group, layout,
+                key == null ? "authentication off" : key, disk.recovered().size(), ProcessHandle.current().pid());
 
         EventLoop loop = new EventLoop("paxos-" + id);
         FrameCodec codec = new FrameCodec(cfg.frameBytesMax(), new MessageCheck(cfg.frameBytesMax(), group.size()));
         PaxosHost host = new PaxosHost(node, group, layout, disk, loop, codec,
-                cfg.transportSettings(), cl.hasOption("master"));
+                cfg.transportSettings(), cl.hasOption("master"), Auth.paxosNode(key, layout));
         List<InetSocketAddress> peers = new ArrayList<>();
         List<String> peerIds = new ArrayList<>();
         for (String p : layout.nodes()) {

@@ -43,12 +43,16 @@ public final class Train {
         BlockingQueue<Message> got = new LinkedBlockingQueue<>();
         Map<String, Integer> ports = new ConcurrentHashMap<>();
         EventLoop loop = new EventLoop("train-master");
+        ClusterKey key = ClusterKey.generate(Auth.RANDOM); // the archive holds the handshake's classes too
+        for (String id : new String[] {"1", "2"}) {
+            key.save(logs.resolve(id).resolve(ClusterKey.FILE));
+        }
         Transport master = new Transport(loop, new FrameCodec(1 << 20), Envelope.MASTER, (from, m) -> {
             if (m instanceof Control.Hello h) {
                 ports.put(from, h.port());
             }
             got.add(m);
-        }, Transport.Settings.DEFAULT);
+        }, Transport.Settings.DEFAULT, Auth.master(key, "bank", java.util.Set.of()));
         int[] port = new int[1];
         loop.execute(() -> {
             try {

@@ -44,10 +44,29 @@ public final class Transport implements AutoCloseable {
     }
 
     /** Limits; all in milliseconds or bytes. */
+    /**
+     * {@code bufferBytesMax}: the memory budget, for frames being read and frames waiting to be
+     * written across all of this process's connections; past it, the connections holding the most
+     * are not read from until the total falls below it again.
+     */
     public record Settings(long stallMillis, long helloMillis, long outBytesMax, long backoffMinMillis,
-                           long backoffMaxMillis) {
-        public static final Settings DEFAULT = new Settings(10_000, 10_000, 256L << 20, 20, 2_000);
+                           long backoffMaxMillis, long bufferBytesMax) {
+        /** Sized for a node's default 64 MB heap: what is buffered, its decoded copy and the node's state fit. */
+        public static final long BUFFER_BYTES_MAX = 16L << 20;
+        public static final Settings DEFAULT = new Settings(10_000, 10_000, 256L << 20, 20, 2_000, BUFFER_BYTES_MAX);
+
+        public Settings(long stallMillis, long helloMillis, long outBytesMax, long backoffMinMillis,
+                        long backoffMaxMillis) {
+            this(stallMillis, helloMillis, outBytesMax, backoffMinMillis, backoffMaxMillis, BUFFER_BYTES_MAX);
+        }
     }
+
+    /**
+     * A connection holding less than this may read even when the budget is spent: small frames (all
+     * that electing a leader and deciding a slot take) keep flowing while large ones wait. So the
+     * total is bounded by the budget plus this much, and one read, per connection.
+     */
+    static final int SMALL_HOLDING = 64 * 1024;
 
     /** An outgoing channel: where to dial, the live connection if any, frames waiting for it. */
     private static final class Link {
@@ -78,6 +97,9 @@ public final class Transport implements AutoCloseable {
     private final List<Connection> all = new ArrayList<>();
     /** Connections with frames queued this round, written by {@link #flushQueued} as the round ends. */
     private final List<Connection> dirty = new ArrayList<>();
+    /** Connections not read from for now: the memory budget is spent and they hold the most. */
+    private final List<Connection> paused = new ArrayList<>();
+    private volatile Auth auth;
     /** The last message encoded and its frame: a broadcast encodes once, each peer gets a view of it. */
     private Message lastMessage;
     private ByteBuffer lastFrame;
@@ -85,7 +107,13 @@ public final class Transport implements AutoCloseable {
     private int port = -1;
     private boolean closed;
 
+    /** Without authentication: for tests of the transport itself. */
     public Transport(EventLoop loop, FrameCodec codec, String self, Listener listener, Settings settings) {
+        this(loop, codec, self, listener, settings, Auth.OFF);
+    }
+
+    public Transport(EventLoop loop, FrameCodec codec, String self, Listener listener, Settings settings, Auth auth) {
+        this.auth = auth;
         this.loop = loop;
         this.codec = codec;
         this.self = self;
@@ -93,6 +121,12 @@ public final class Transport implements AutoCloseable {
         this.settings = settings;
         loop.schedule(500, this::sweep);
         loop.beforeSelect(this::flushQueued);
+        loop.beforeSelect(this::resume);
+    }
+
+    /** Authentication for connections made from now on (the master's layout is known only once it starts a cluster). */
+    public void authenticate(Auth auth) {
+        this.auth = auth;
     }
 
     public String self() {
@@ -161,14 +195,15 @@ public final class Transport implements AutoCloseable {
             ch.configureBlocking(false);
             ch.setOption(StandardSocketOptions.TCP_NODELAY, true);
             ch.setOption(StandardSocketOptions.SO_KEEPALIVE, true);
-            Connection c = new Connection(ch, true, codec, link.peer);
+            Connection c = new Connection(ch, true, codec, link.peer,
+                    auth.on() ? Handshake.dial(auth, self, link.peer) : null);
             link.conn = c;
             all.add(c);
             boolean done = ch.connect(link.address);
             c.key = ch.register(loop.selector(), done ? SelectionKey.OP_READ : SelectionKey.OP_CONNECT,
                     (EventLoop.Ready) k -> onOutboundReady(link, c, k));
             if (done) {
-                linkUp(link, c);
+                greet(link, c);
             }
         } catch (IOException e) {
             linkFailed(link, link.conn, e.toString());
@@ -180,7 +215,7 @@ public final class Transport implements AutoCloseable {
             if (k.isConnectable()) {
                 c.channel.finishConnect();
                 k.interestOps(SelectionKey.OP_READ);
-                linkUp(link, c);
+                greet(link, c);
                 return;
             }
             serve(c, k);
@@ -189,10 +224,19 @@ public final class Transport implements AutoCloseable {
         }
     }
 
+    /** The dialler's first frame: a Hello, or an AuthHello whose handshake must end before the link is up. */
+    private void greet(Link link, Connection c) throws IOException {
+        if (c.auth == null) {
+            c.greet(codec.encode(new Control.Hello(self, port)));
+            linkUp(link, c);
+        } else {
+            c.greet(codec.encode(c.auth.hello(port)));
+        }
+    }
+
     private void linkUp(Link link, Connection c) throws IOException {
         link.up = true;
         link.failures = 0;
-        c.greet(codec.encode(new Control.Hello(self, port)));
         for (ByteBuffer b = link.waiting.poll(); b != null; b = link.waiting.poll()) {
             write(c, b);
         }
@@ -213,6 +257,7 @@ public final class Transport implements AutoCloseable {
         }
         c.close();
         all.remove(c);
+        paused.remove(c);
         if (wasUp || !link.redial) {
             LOG.warn("link to {} lost: {}", link.peer, why);
             listener.onDisconnected(link.peer, true);
@@ -230,7 +275,7 @@ public final class Transport implements AutoCloseable {
                 ch.configureBlocking(false);
                 ch.setOption(StandardSocketOptions.TCP_NODELAY, true);
                 ch.setOption(StandardSocketOptions.SO_KEEPALIVE, true);
-                Connection c = new Connection(ch, false, codec, null);
+                Connection c = new Connection(ch, false, codec, null, auth.on() ? Handshake.accept(auth, self) : null);
                 all.add(c);
                 c.key = ch.register(loop.selector(), SelectionKey.OP_READ, (EventLoop.Ready) k -> onInboundReady(c, k));
             }
@@ -252,36 +297,129 @@ public final class Transport implements AutoCloseable {
         if (k.isValid() && k.isWritable()) {
             c.flush();
         }
-        if (!k.isValid() || !k.isReadable()) {
+        if (!k.isValid() || !k.isReadable() || c.paused) {
             return;
         }
-        List<Message> got = new ArrayList<>();
-        boolean open;
-        try {
-            open = c.read(scratch, got);
-        } catch (IOException e) {
-            handOver(c, got);
-            throw e;
+        if (c.held() >= SMALL_HOLDING && buffered() >= settings.bufferBytesMax()) {
+            c.pause(true);
+            paused.add(c);
+            LOG.debug("memory budget spent: not reading {} (holds {} bytes) for now", name(c), c.held());
+            return;
         }
-        handOver(c, got);
-        if (!open) {
+        if (!c.read(scratch, body -> onFrame(c, body))) {
             throw new IOException("closed by peer");
         }
     }
 
-    /** Hands complete messages to the listener in order; the first frame must be a Hello. */
-    private void handOver(Connection c, List<Message> got) throws FrameCodec.FrameException {
-        for (Message m : got) {
-            if (!c.channel.isOpen()) {
-                return;
+    /** Bytes held for frames being read and frames waiting to go, over every connection. */
+    private long buffered() {
+        long sum = 0;
+        for (Connection c : all) {
+            sum += c.held();
+        }
+        return sum;
+    }
+
+    /** Once the total is under the budget, reads again from the paused connections, the smallest first. */
+    private void resume() {
+        if (paused.isEmpty() || buffered() >= settings.bufferBytesMax()) {
+            return;
+        }
+        paused.sort(java.util.Comparator.comparingLong(Connection::held));
+        for (Connection c : paused) {
+            if (c.channel.isOpen()) {
+                c.pause(false);
             }
-            if (c.peer == null) {
-                hello(c, m);
-            } else if (m instanceof Control.Hello) {
-                throw new FrameCodec.FrameException("second Hello on one connection");
+        }
+        paused.clear();
+    }
+
+    private static Object name(Connection c) {
+        return c.peer == null ? c.channel : c.peer;
+    }
+
+    /**
+     * One frame as it completes, before the next is read (a handshake's end changes how the next is
+     * read). With authentication, frames before its end are the handshake, and every frame after it
+     * must pass its MAC; without, the first frame must be a Hello.
+     */
+    private void onFrame(Connection c, byte[] body) throws FrameCodec.FrameException {
+        if (!c.channel.isOpen()) {
+            return;
+        }
+        if (c.auth != null && !c.auth.authenticated()) {
+            handshake(c, codec.decode(body));
+            return;
+        }
+        Message m = codec.decode(c.auth == null ? body : open(c, body));
+        if (c.peer == null) {
+            hello(c, m);
+        } else if (m instanceof Control.Hello || m instanceof Control.AuthHello) {
+            throw new FrameCodec.FrameException("second Hello on one connection");
+        } else {
+            if (c.role == Auth.Role.CLIENT && !(m instanceof synod.paxos.PaxosMsg.ClientRequest
+                    || m instanceof MessageCheck.BadRequest)) {
+                throw new FrameCodec.FrameException("a client may send client requests only, not "
+                        + m.getClass().getSimpleName());
+            }
+            deliver(c, m);
+        }
+    }
+
+    /** A sealed frame's body; an unsealed refusal in its place (the peer refused our proof) is logged as such. */
+    private byte[] open(Connection c, byte[] body) throws FrameCodec.FrameException {
+        try {
+            return c.auth.open(body);
+        } catch (FrameCodec.FrameException e) {
+            Message m;
+            try {
+                m = codec.decode(body);
+            } catch (FrameCodec.FrameException notOne) {
+                throw e;
+            }
+            if (m instanceof Control.AuthRefused r) {
+                LOG.warn("{} refused this connection: {}", c.peer, r.reason());
+                throw new FrameCodec.FrameException(c.peer + " refused this connection: " + r.reason());
+            }
+            throw e;
+        }
+    }
+
+    /** The next step of {@code c}'s handshake; a refusal is sent, logged and closes the connection. */
+    private void handshake(Connection c, Message m) throws FrameCodec.FrameException {
+        Handshake hs = c.auth;
+        try {
+            if (m instanceof Control.AuthRefused r) {
+                LOG.warn("{} refused this connection: {}", name(c), r.reason()); // a link not yet up closes quietly
+                throw new FrameCodec.FrameException(name(c) + " refused this connection: " + r.reason());
+            } else if (c.outbound && m instanceof Control.AuthChallenge ch) {
+                Control.AuthProof proof = hs.onChallenge(ch);
+                c.greet(codec.encode(proof));
+                c.reader.limit(codec.frameBytesMax() + Handshake.MAC_BYTES);
+                Link link = links.get(c.peer);
+                if (link != null && link.conn == c) {
+                    linkUp(link, c);
+                }
+            } else if (!c.outbound && m instanceof Control.AuthHello h && hs.peer == null) {
+                c.greet(codec.encode(hs.onHello(h)));
+            } else if (!c.outbound && m instanceof Control.AuthProof p && hs.peer != null) {
+                hs.onProof(p);
+                c.reader.limit(codec.frameBytesMax() + Handshake.MAC_BYTES);
+                c.role = hs.peerRole;
+                hello(c, new Control.Hello(hs.peer, hs.peerPort));
             } else {
-                deliver(c, m);
+                throw new FrameCodec.FrameException("out of turn in the handshake: " + m.getClass().getSimpleName());
             }
+        } catch (Handshake.Refused e) {
+            LOG.warn("refused a connection: {}", e.getMessage());
+            try {
+                c.greet(codec.encode(new Control.AuthRefused(e.getMessage())));
+            } catch (IOException | RuntimeException unsent) {
+                // the refusal is a courtesy; the connection closes either way
+            }
+            throw new FrameCodec.FrameException("handshake refused: " + e.getMessage());
+        } catch (IOException e) {
+            throw new FrameCodec.FrameException("handshake: " + e.getMessage(), e);
         }
     }
 
@@ -390,20 +528,32 @@ public final class Transport implements AutoCloseable {
         LOG.warn("closing connection from {}: {}", c.peer == null ? c.channel : c.peer, why);
         c.close();
         all.remove(c);
+        paused.remove(c);
         if (c.peer != null && inbound.get(c.peer) == c) {
             inbound.remove(c.peer);
             listener.onDisconnected(c.peer, false);
         }
     }
 
-    /** Every half second: cut connections that stall mid-frame or never say Hello. */
+    /**
+     * Every half second: cut connections that stall mid-frame or never say Hello, or have not been
+     * read for {@code stallMillis} because they hold the most of a spent memory budget. A paused
+     * connection's peer may have gone long ago: its FIN waits behind the bytes this node has not
+     * read, so only cutting it frees what it holds (a genuine peer redials and sends again).
+     */
     private void sweep() {
         long now = EventLoop.nowMillis();
         for (Connection c : List.copyOf(all)) {
-            if (c.midFrame() && now - c.lastReadMillis > settings.stallMillis()) {
+            if (c.paused && now - c.pausedMillis > settings.stallMillis()) {
+                failed(c, "not read for " + (now - c.pausedMillis) + " ms, holding " + c.held()
+                        + " bytes of a spent memory budget");
+            } else if (c.midFrame() && !c.paused && now - c.lastReadMillis > settings.stallMillis()) {
                 failed(c, "stalled mid-frame for " + (now - c.lastReadMillis) + " ms");
             } else if (!c.outbound && c.peer == null && now - c.openedMillis > settings.helloMillis()) {
                 failed(c, "no Hello within " + settings.helloMillis() + " ms");
+            } else if (c.outbound && c.auth != null && !c.auth.authenticated()
+                    && now - c.openedMillis > settings.helloMillis()) {
+                failed(c, "no handshake within " + settings.helloMillis() + " ms");
             }
         }
         if (!closed) {

@@ -5,14 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
-import java.io.DataInputStream;
-import java.io.EOFException;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.net.ServerSocket;
-import java.net.Socket;
-import java.net.SocketTimeoutException;
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -28,9 +22,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import synod.app.Op;
 import synod.app.Result;
-import synod.core.Message;
 import synod.paxos.PaxosMsg;
+import synod.runtime.Auth;
 import synod.runtime.ClusterConfig;
+import synod.runtime.ClusterKey;
+import synod.runtime.RawPeer;
 import synod.runtime.FrameCodec;
 
 /**
@@ -60,17 +56,7 @@ class EdgeFuzzTest {
 
     @AfterEach
     void reap() {
-        if (cluster != null) {
-            cluster.close();
-        }
-        if (classPath != null) {
-            System.setProperty("java.class.path", classPath);
-        }
-        String dir = tmp.toString();
-        List<ProcessHandle> left = ProcessHandle.allProcesses().filter(h -> h.info().commandLine().orElse("")
-                .contains(dir)).toList();
-        left.forEach(ProcessHandle::destroyForcibly);
-        assertTrue(left.isEmpty(), "processes left: " + left);
+        NodeJvms.reap(cluster, classPath, tmp);
     }
 
     static void portsFree() throws IOException {
@@ -84,39 +70,42 @@ class EdgeFuzzTest {
         }
     }
 
-    /** A raw connection to a node, as whoever its Hello names. */
+    /**
+     * A raw connection to a node, as whoever its Hello names: authenticated with the cluster's key
+     * in the role the name implies (so the frames meet the edge, not the handshake), or, without a
+     * name, saying no Hello at all. A name no role may take (master) is refused at the handshake.
+     */
     final class Raw implements AutoCloseable {
-        final Socket socket;
-        final DataInputStream in;
+        final RawPeer peer;
 
         Raw(String node, String as) throws IOException {
-            socket = new Socket("127.0.0.1", BASE_PORT + ClusterConfig.number(node));
-            socket.setSoTimeout(BOUND_MILLIS);
-            socket.setTcpNoDelay(true);
-            in = new DataInputStream(new java.io.BufferedInputStream(socket.getInputStream()));
-            if (as != null) {
-                frame(("{\"type\":\"Hello\",\"from\":\"" + as + "\",\"port\":-1}").getBytes(StandardCharsets.UTF_8));
+            int port = BASE_PORT + ClusterConfig.number(node);
+            if (as == null) {
+                peer = RawPeer.plain(port, codec, BOUND_MILLIS);
+            } else {
+                ClusterKey key = ClusterKey.load(tmp.resolve("logs").resolve(node).resolve(ClusterKey.FILE));
+                Auth.Role role = as.matches("n\\d+") ? Auth.Role.PEER
+                        : as.equals("master") ? Auth.Role.MASTER : Auth.Role.CLIENT;
+                peer = RawPeer.authenticated(port, codec, BOUND_MILLIS, as, node, key, role, "1x3");
             }
         }
 
         void frame(byte[] body) throws IOException {
-            OutputStream out = socket.getOutputStream();
-            out.write(ByteBuffer.allocate(4 + body.length).putInt(body.length).put(body).array()); // one segment
-            out.flush();
+            if (peer.refusal == null) {
+                peer.frame(body);
+            }
         }
 
         void raw(byte[] bytes) throws IOException {
-            socket.getOutputStream().write(bytes);
-            socket.getOutputStream().flush();
+            if (peer.refusal == null) {
+                peer.raw(bytes);
+            }
         }
 
         /** The next ClientReply. */
         PaxosMsg.ClientReply reply() throws IOException {
             while (true) {
-                byte[] body = new byte[in.readInt()];
-                in.readFully(body);
-                Message m = codec.decode(body);
-                if (m instanceof PaxosMsg.ClientReply r) {
+                if (peer.next() instanceof PaxosMsg.ClientReply r) {
                     return r;
                 }
             }
@@ -124,21 +113,12 @@ class EdgeFuzzTest {
 
         /** True once the node has closed this connection (it answers nothing, as it must not). */
         boolean closedByNode() throws IOException {
-            try {
-                while (true) {
-                    byte[] body = new byte[in.readInt()];
-                    in.readFully(body);
-                }
-            } catch (EOFException | java.net.SocketException e) {
-                return true;
-            } catch (SocketTimeoutException e) {
-                return false;
-            }
+            return peer.closedByNode();
         }
 
         @Override
         public void close() throws IOException {
-            socket.close();
+            peer.close();
         }
     }
 
@@ -267,12 +247,6 @@ class EdgeFuzzTest {
     }
 
     private Map<String, String> states() {
-        Map<String, String> s = new TreeMap<>();
-        for (String n : cluster.group(1)) {
-            List<String> lines = cluster.query(n, "state", 0, BOUND_MILLIS);
-            assertNotNull(lines, n + " does not answer");
-            s.put(n, lines.get(0));
-        }
-        return s;
+        return NodeJvms.states(cluster, BOUND_MILLIS);
     }
 }

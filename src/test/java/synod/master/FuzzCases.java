@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Random;
 import synod.master.EdgeFuzzTest.Case;
 import synod.paxos.WireSize;
+import synod.runtime.Auth;
 
 /**
  * The inputs of {@link EdgeFuzzTest}: each one breaks exactly one rule of the edge, in an
@@ -63,7 +64,7 @@ final class FuzzCases {
         String exactly = prefix + "x".repeat(frame - prefix.length() - suffix.length()) + suffix;
         c.add(Case.answered("fixed: a request of exactly frameBytesMax", exactly));
         c.add(Case.answered("fixed: a request just over the request limit", oversize(13, WireSize.requestBudget(frame) + 1)));
-        c.add(Case.rawBytes("fixed: a length over frameBytesMax", "fuzzer", ByteBuffer.allocate(4).putInt(frame + 1).array()));
+        c.add(Case.rawBytes("fixed: a length over frameBytesMax", "fuzzer", ByteBuffer.allocate(4).putInt(frame + Auth.MAC_BYTES + 1).array()));
         c.add(Case.closes("fixed: an Accept without a ballot", "n9", "{\"type\":\"Accept\",\"ballot\":null,\"entries\":[]}"));
         c.add(Case.closes("fixed: a stranger's Decide carrying a request without an op", "n9",
                 "{\"type\":\"Decide\",\"slot\":0,\"value\":{\"requests\":[{\"client\":\"fuzz\",\"seq\":1}]}}"));
@@ -190,7 +191,7 @@ final class FuzzCases {
         int length = switch (r.nextInt(4)) {
             case 0 -> 0;
             case 1 -> -1 - r.nextInt(Integer.MAX_VALUE);
-            case 2 -> frame + 1 + r.nextInt(1000);
+            case 2 -> frame + Auth.MAC_BYTES + 1 + r.nextInt(1000); // over the limit, its MAC counted
             default -> Integer.MAX_VALUE;
         };
         return Case.rawBytes("a length out of range", "fuzzer", ByteBuffer.allocate(4).putInt(length).array());

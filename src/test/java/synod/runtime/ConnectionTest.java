@@ -34,7 +34,7 @@ class ConnectionTest {
     @Test
     void aHelloThatCouldNotBeWrittenIsNotCarriedOverToTheNextConnection() throws Exception {
         try (SocketChannel ch = resetByPeer()) {
-            Connection c = new Connection(ch, true, codec, "b");
+            Connection c = new Connection(ch, true, codec, "b", null);
             assertThrows(IOException.class, () -> c.greet(codec.encode(new Control.Hello("a", 1))));
             // The next connection writes its own Hello first; a stale one after it would be a second
             // Hello, which makes the peer close that connection and lose what followed it.
