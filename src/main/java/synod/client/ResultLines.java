@@ -45,6 +45,20 @@ public final class ResultLines {
         return "aborted: " + r;
     }
 
+    /**
+     * What became of a key-value transaction: {@code txn committed}, {@code txn failed: K is V2}
+     * (a guard did not hold; nothing changed) or {@code txn aborted: REASON}.
+     */
+    public static String txn(Result r) {
+        if (r instanceof Result.Committed) {
+            return "txn committed";
+        }
+        if (r instanceof Result.Failed f) {
+            return "txn failed: " + f.reason();
+        }
+        return "txn aborted: " + (r instanceof Result.Aborted a ? a.reason() : r);
+    }
+
     /** A transfer as the SPEC names it in results: {@code (FROM, TO, AMOUNT)}. */
     public static String transferHead(String from, String to, long amount) {
         return "(" + from + ", " + to + ", " + amount + ")";

@@ -92,6 +92,11 @@ final class PaxosCommands {
             case "delete":
                 ScriptParser.checkArity(line, word, a, 1, 1);
                 return new Command.Delete(line, ScriptParser.checkId(line, a[0]));
+            case "txn":
+                return txn(line, word, a);
+            case "printshard":
+                ScriptParser.checkArity(line, word, a, 1, 1);
+                return new Command.PrintShard(line, ScriptParser.checkId(line, a[0]));
             case "printdb":
                 ScriptParser.checkArity(line, word, a, 0, 0);
                 return new Command.PrintDB(line);
@@ -105,6 +110,53 @@ final class PaxosCommands {
                 throw ScriptParser.unknown(line, word, body);
         }
     }
+
+    /**
+     * {@code Txn [CLIENT] STEP...}: steps {@code put K V}, {@code del K}, {@code expect K V},
+     * {@code expect K absent} (the words in any case), each key at most once, 1 to 64 steps.
+     */
+    private static Command txn(int line, String word, String[] a) throws ScriptError {
+        int i = 0;
+        String client = "kv";
+        if (a.length > 0 && !TXN_STEPS.contains(a[0].toLowerCase(java.util.Locale.ROOT))) {
+            client = ScriptParser.checkId(line, a[0]);
+            i = 1;
+        }
+        List<synod.txn.TxnOp> steps = new ArrayList<>();
+        java.util.Set<String> keys = new java.util.TreeSet<>();
+        while (i < a.length) {
+            String kind = a[i].toLowerCase(java.util.Locale.ROOT);
+            int args = kind.equals("del") || kind.equals("delete") ? 1 : 2;
+            if (!TXN_STEPS.contains(kind)) {
+                throw new ScriptError(line, word + ": '" + a[i] + "' is not a step (put K V, del K, expect K V,"
+                        + " expect K absent)");
+            }
+            if (i + args >= a.length) {
+                throw new ScriptError(line, word + ": " + kind + " needs " + args + " argument(s)");
+            }
+            String key = ScriptParser.checkId(line, a[i + 1]);
+            if (!keys.add(key)) {
+                throw new ScriptError(line, word + ": key " + key + " is named by two steps");
+            }
+            steps.add(switch (kind) {
+                case "put" -> new synod.txn.TxnOp.Put(key, value(line, a[i + 2]));
+                case "expect" -> a[i + 2].equals("absent") ? new synod.txn.TxnOp.ExpectAbsent(key)
+                        : new synod.txn.TxnOp.Expect(key, value(line, a[i + 2]));
+                default -> new synod.txn.TxnOp.Delete(key);
+            });
+            i += args + 1;
+        }
+        if (steps.isEmpty()) {
+            throw new ScriptError(line, word + " needs at least one step (put K V, del K, expect K V, expect K absent)");
+        }
+        if (steps.size() > synod.txn.TxnCheck.WRITES_MAX) {
+            throw new ScriptError(line, word + " takes at most " + synod.txn.TxnCheck.WRITES_MAX + " steps, got "
+                    + steps.size());
+        }
+        return new Command.Txn(line, client, List.copyOf(steps));
+    }
+
+    private static final Set<String> TXN_STEPS = Set.of("put", "del", "delete", "expect");
 
     /** "A..J" (single letters) or "1..9000" (numbers): every account of the range, in order. */
     static List<String> range(int line, String s) throws ScriptError {

@@ -20,7 +20,7 @@ import synod.txn.TxnTable;
 
 /**
  * Layer 3: a seeded world for two-phase commit over Paxos groups. G groups (2 or 3) of R real
- * {@link PaxosNode} cores (1, textbook blocking 2PC, or 3), each node with {@code new Services(g)}
+ * {@link PaxosNode} cores (1, textbook blocking 2PC, or 3), each node with {@code new Services(g, G)}
  * and {@code enableTxn}; every group opens its accounts and learns the placement of every item through
  * its log, as the master does; then bank clients ({@link TxnClient}) send transfers, within a group
  * and across groups (some on hot items in both directions, some the sender cannot afford, some to
@@ -122,7 +122,7 @@ final class TxnSim implements SimCluster.Observer {
                 checkpointEvery, 1 + random.nextInt(6));
         for (String id : ids) {
             PaxosHost host = new PaxosHost(id, s -> {
-                Services services = new Services(k);
+                Services services = new Services(k, groups.size());
                 PaxosNode node = new PaxosNode(cfg, id, services, new Random(s));
                 node.enableTxn(groups, k, services.txns(), timing);
                 return node;

@@ -81,7 +81,7 @@ final class TxnTruth implements GroupReference.Listener {
         this.placement = placement;
         this.total = total;
         for (int g = 1; g <= groups; g++) {
-            GroupReference ref = new GroupReference(g, clients, this);
+            GroupReference ref = new GroupReference(g, groups, clients, this);
             refs.put(g, ref);
             logs.put(g, new ChosenLog(replicas / 2 + 1, ref));
         }
