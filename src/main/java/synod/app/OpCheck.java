@@ -58,7 +58,8 @@ public final class OpCheck {
 
     /**
      * What makes a key-value transaction one the store cannot apply: no steps, a step missing or
-     * not the store's (a bank debit, say), a key missing or named twice. Checked by the edge
+     * not the store's (a bank debit, say), a key missing, written twice or guarded twice (one guard
+     * and one write of a key is a compare-and-set: every guard is evaluated before any write). Checked by the edge
      * before a request is proposed, and by the store before it applies one.
      */
     public static String kvTxn(Op.KvTxn t) {
@@ -68,7 +69,8 @@ public final class OpCheck {
         if (t.steps().size() > synod.txn.TxnCheck.WRITES_MAX) {
             return "txn: more than " + synod.txn.TxnCheck.WRITES_MAX + " steps";
         }
-        java.util.TreeSet<String> keys = new java.util.TreeSet<>();
+        java.util.TreeSet<String> written = new java.util.TreeSet<>();
+        java.util.TreeSet<String> guarded = new java.util.TreeSet<>();
         for (synod.txn.TxnOp s : t.steps()) {
             if (s == null || !s.kv()) {
                 return "txn: a step is missing or not a put, del or expect";
@@ -80,8 +82,9 @@ public final class OpCheck {
                     || (s instanceof synod.txn.TxnOp.Expect e && e.value() == null)) {
                 return "txn: a step's value is missing";
             }
-            if (!keys.add(s.item())) {
-                return "txn: a key is named by two steps";
+            boolean guard = s instanceof synod.txn.TxnOp.Expect || s instanceof synod.txn.TxnOp.ExpectAbsent;
+            if (!(guard ? guarded : written).add(s.item())) {
+                return guard ? "txn: a key is guarded twice" : "txn: a key is written twice";
             }
         }
         return null;

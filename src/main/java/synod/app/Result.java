@@ -20,6 +20,7 @@ import com.fasterxml.jackson.annotation.JsonTypeInfo;
     @JsonSubTypes.Type(value = Result.NotFound.class, name = "not-found"),
     @JsonSubTypes.Type(value = Result.Busy.class, name = "busy"),
     @JsonSubTypes.Type(value = Result.Failed.class, name = "failed"),
+    @JsonSubTypes.Type(value = Result.Elsewhere.class, name = "elsewhere"),
 })
 public sealed interface Result {
 
@@ -80,4 +81,11 @@ public sealed interface Result {
      * nothing changed. A final answer, like a bank's insufficient balance.
      */
     record Failed(String reason) implements Result {}
+
+    /**
+     * The request names {@code item}, which group {@code group} holds, not this one: nothing was
+     * done, and the client may send it there (as {@code bin/client} does: it knows the hash of a
+     * key, but not the bank's placement).
+     */
+    record Elsewhere(String item, int group) implements Result {}
 }

@@ -102,6 +102,10 @@ public final class Services implements StateMachine {
             return transfer(client, seq, t);
         }
         if (op instanceof Op.Balance b) {
+            int home = placement.groupOf(b.account());
+            if (placement.sharded() && home != 0 && home != group) {
+                return new Result.Elsewhere(b.account(), home);
+            }
             String holder = txns.lockHolder(b.account());
             if (holder != null) {
                 return new Result.Busy(b.account() + " is locked by transaction " + holder);
@@ -119,8 +123,8 @@ public final class Services implements StateMachine {
             int from = placement.groupOf(t.from());
             int to = placement.groupOf(t.to());
             if (from != group) {
-                return new Result.Aborted("no account " + t.from() + " in group " + group
-                        + (from == 0 ? "" : " (it is in group " + from + ")"));
+                return from == 0 ? new Result.Aborted("no account " + t.from() + " in group " + group)
+                        : new Result.Elsewhere(t.from(), from);
             }
             if (to == 0) {
                 return new Result.Aborted("no account " + t.to());
@@ -157,9 +161,8 @@ public final class Services implements StateMachine {
     /** A put, get or delete of one key: refused if another group holds it, busy while a transaction locks it. */
     private Result kvOne(Op op) {
         String key = keyOf(op);
-        String other = elsewhere(key);
-        if (other != null) {
-            return new Result.Aborted(other);
+        if (elsewhere(key) != null) {
+            return new Result.Elsewhere(key, KvShard.groupOf(key, groups));
         }
         String holder = txns.lockHolder(key);
         if (holder != null) {

@@ -111,52 +111,30 @@ final class PaxosCommands {
         }
     }
 
-    /**
-     * {@code Txn [CLIENT] STEP...}: steps {@code put K V}, {@code del K}, {@code expect K V},
-     * {@code expect K absent} (the words in any case), each key at most once, 1 to 64 steps.
-     */
+    /** {@code Txn [CLIENT] STEP...} ({@link synod.client.TxnSteps}); keys and values as Put takes them. */
     private static Command txn(int line, String word, String[] a) throws ScriptError {
         int i = 0;
         String client = "kv";
-        if (a.length > 0 && !TXN_STEPS.contains(a[0].toLowerCase(java.util.Locale.ROOT))) {
+        if (a.length > 0 && !synod.client.TxnSteps.STEP_WORDS.contains(a[0].toLowerCase(java.util.Locale.ROOT))) {
             client = ScriptParser.checkId(line, a[0]);
             i = 1;
         }
-        List<synod.txn.TxnOp> steps = new ArrayList<>();
-        java.util.Set<String> keys = new java.util.TreeSet<>();
-        while (i < a.length) {
-            String kind = a[i].toLowerCase(java.util.Locale.ROOT);
-            int args = kind.equals("del") || kind.equals("delete") ? 1 : 2;
-            if (!TXN_STEPS.contains(kind)) {
-                throw new ScriptError(line, word + ": '" + a[i] + "' is not a step (put K V, del K, expect K V,"
-                        + " expect K absent)");
-            }
-            if (i + args >= a.length) {
-                throw new ScriptError(line, word + ": " + kind + " needs " + args + " argument(s)");
-            }
-            String key = ScriptParser.checkId(line, a[i + 1]);
-            if (!keys.add(key)) {
-                throw new ScriptError(line, word + ": key " + key + " is named by two steps");
-            }
-            steps.add(switch (kind) {
-                case "put" -> new synod.txn.TxnOp.Put(key, value(line, a[i + 2]));
-                case "expect" -> a[i + 2].equals("absent") ? new synod.txn.TxnOp.ExpectAbsent(key)
-                        : new synod.txn.TxnOp.Expect(key, value(line, a[i + 2]));
-                default -> new synod.txn.TxnOp.Delete(key);
-            });
-            i += args + 1;
+        List<synod.txn.TxnOp> steps;
+        try {
+            steps = synod.client.TxnSteps.parse(java.util.Arrays.asList(a).subList(i, a.length));
+        } catch (IllegalArgumentException e) {
+            throw new ScriptError(line, word + ": " + e.getMessage());
         }
-        if (steps.isEmpty()) {
-            throw new ScriptError(line, word + " needs at least one step (put K V, del K, expect K V, expect K absent)");
+        for (synod.txn.TxnOp s : steps) {
+            ScriptParser.checkId(line, s.item());
+            if (s instanceof synod.txn.TxnOp.Put p) {
+                value(line, p.value());
+            } else if (s instanceof synod.txn.TxnOp.Expect e) {
+                value(line, e.value());
+            }
         }
-        if (steps.size() > synod.txn.TxnCheck.WRITES_MAX) {
-            throw new ScriptError(line, word + " takes at most " + synod.txn.TxnCheck.WRITES_MAX + " steps, got "
-                    + steps.size());
-        }
-        return new Command.Txn(line, client, List.copyOf(steps));
+        return new Command.Txn(line, client, steps);
     }
-
-    private static final Set<String> TXN_STEPS = Set.of("put", "del", "delete", "expect");
 
     /** "A..J" (single letters) or "1..9000" (numbers): every account of the range, in order. */
     static List<String> range(int line, String s) throws ScriptError {

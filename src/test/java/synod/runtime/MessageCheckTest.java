@@ -64,7 +64,11 @@ class MessageCheckTest {
                 + ",{\"w\":\"absent\",\"item\":\"b\"}]}")));
         refused(op("{\"op\":\"txn\",\"steps\":[]}"), "no steps");
         refused(op("{\"op\":\"txn\",\"steps\":null}"), "no steps");
-        refused(op("{\"op\":\"txn\",\"steps\":[" + put + "," + put + "]}"), "a key is named by two steps");
+        refused(op("{\"op\":\"txn\",\"steps\":[" + put + "," + put + "]}"), "a key is written twice");
+        refused(op("{\"op\":\"txn\",\"steps\":[{\"w\":\"absent\",\"item\":\"a\"},{\"w\":\"expect\","
+                + "\"item\":\"a\",\"value\":\"1\"}]}"), "a key is guarded twice");
+        assertInstanceOf(PaxosMsg.ClientRequest.class, decode(op("{\"op\":\"txn\",\"steps\":[{\"w\":\"absent\","
+                + "\"item\":\"a\"}," + put + "]}")), "a guard and a write of one key: a compare-and-set");
         refused(op("{\"op\":\"txn\",\"steps\":[{\"w\":\"debit\",\"item\":\"a\",\"amount\":5}]}"),
                 "not a put, del or expect");
         refused(op("{\"op\":\"txn\",\"steps\":[null]}"), "not a put, del or expect");

@@ -234,7 +234,7 @@ class TxnClusterTest {
     void aKeyOfAnotherGroupIsRefusedThere() {
         request("kv", 1, new Op.Put("b", "1"));
         run(50);
-        assertEquals(new Result.Aborted("key b is in group 2, not 1"), last("kv"));
+        assertEquals(new Result.Elsewhere("b", 2), last("kv"));
         assertNull(value("n1", "b"));
     }
 
@@ -254,5 +254,27 @@ class TxnClusterTest {
         request("r", 1, new Op.Get("a"));
         run(20);
         assertEquals(new Result.NotFound("a"), last("r"));
+    }
+
+    @Test
+    void aGuardAndAWriteOfOneKeyAreACompareAndSetInOneGroupAndAcross() {
+        request("t", 1, new Op.KvTxn(List.of(new TxnOp.ExpectAbsent("a"), new TxnOp.Put("a", "1"))));
+        run(50);
+        assertInstanceOf(Result.Committed.class, last("t"));
+        request("t", 1, new Op.KvTxn(List.of(new TxnOp.Put("a", "2"), new TxnOp.ExpectAbsent("a"))));
+        run(50);
+        assertEquals(new Result.Failed("a is 1"), last("t"), "the guard reads the value before the write");
+        request("t", 1, new Op.KvTxn(List.of(new TxnOp.Expect("a", "1"), new TxnOp.Put("a", "2"),
+                new TxnOp.Expect("b", "9"), new TxnOp.Put("b", "3"))));
+        run(100);
+        assertEquals(new Result.Failed("b is absent"), last("t"));
+        assertEquals("1", value("n1", "a"), "undone from the guard's and the put's images");
+        request("t", 1, new Op.KvTxn(List.of(new TxnOp.Expect("a", "1"), new TxnOp.Put("a", "2"),
+                new TxnOp.ExpectAbsent("b"), new TxnOp.Put("b", "3"))));
+        run(100);
+        assertInstanceOf(Result.Committed.class, last("t"));
+        assertEquals("2", value("n3", "a"));
+        assertEquals("3", value("n6", "b"));
+        assertNull(services.get("n4").txns().lockHolder("b"));
     }
 }
