@@ -38,7 +38,7 @@ public final class KvBench {
         ClosedLoop.Setup setup = ClosedLoop.setup("bench-kv");
         List<ClosedLoop.Run> puts = new ArrayList<>();
         List<Load> txns = new ArrayList<>();
-        try (PaxosCluster cluster = cluster(setup)) {
+        try (PaxosCluster cluster = ShardBench.shardedCluster(setup)) {
             // nine node JVMs on two cores compile slowly: warm up three times as long as one group
             try (Load warm = new Load(cluster, keys, "warm-", cross, true, 64)) {
                 ClosedLoop.run(warm, 64, ClosedLoop.PRIME_SECONDS * GROUPS);
@@ -74,22 +74,6 @@ public final class KvBench {
             }
         }
         return keys;
-    }
-
-    private static PaxosCluster cluster(ClosedLoop.Setup setup) throws Exception {
-        PaxosCluster cluster = new PaxosCluster(setup.cfg(), setup.logs(), null, 1);
-        try {
-            cluster.start(GROUPS, REPLICAS);
-            for (int g = 1; g <= GROUPS; g++) {
-                if (cluster.awaitLeader(g, setup.cfg().startMillis()) == null) {
-                    throw new IllegalStateException("group " + g + " has no leader");
-                }
-            }
-            return cluster;
-        } catch (Exception | Error e) {
-            cluster.close();
-            throw e;
-        }
     }
 
     /** Puts of one key, or transactions putting two, from uniform keys of a uniform group. */
