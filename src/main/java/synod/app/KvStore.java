@@ -28,6 +28,15 @@ public final class KvStore {
         return OpCheck.refusal("key-value store", op);
     }
 
+    /** Sets {@code key} to {@code value}, or removes it when {@code value} is null (a transaction's step or undo). */
+    void set(String key, String value) {
+        if (value == null) {
+            entries.remove(key);
+        } else {
+            entries.put(key, value);
+        }
+    }
+
     /** The value under {@code key}, or null. */
     public String get(String key) {
         return entries.get(key);

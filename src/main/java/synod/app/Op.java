@@ -16,6 +16,7 @@ import com.fasterxml.jackson.annotation.JsonTypeInfo;
     @JsonSubTypes.Type(value = Op.Delete.class, name = "delete"),
     @JsonSubTypes.Type(value = Op.Place.class, name = "place"),
     @JsonSubTypes.Type(value = Op.Txn.class, name = "2pc"),
+    @JsonSubTypes.Type(value = Op.KvTxn.class, name = "txn"),
 })
 public sealed interface Op {
 
@@ -46,6 +47,18 @@ public sealed interface Op {
 
     /** Key-value store: remove {@code key}. */
     record Delete(String key) implements Op {}
+
+    /**
+     * Key-value store: a transaction of {@code steps} (puts, deletes and guards, one step a key),
+     * committed atomically across the groups that hold its keys, or not at all. Its client sends it
+     * to the group of its first key ({@link KvShard}), which coordinates it; a transaction of that
+     * group's keys alone is one log entry.
+     */
+    record KvTxn(java.util.List<synod.txn.TxnOp> steps) implements Op {
+        public KvTxn {
+            steps = steps == null ? null : java.util.Collections.unmodifiableList(new java.util.ArrayList<>(steps));
+        }
+    }
 
     /**
      * Sharding: which group holds which items, as ranges (ends included, compared the way

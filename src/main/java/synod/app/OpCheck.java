@@ -47,10 +47,47 @@ public final class OpCheck {
             }
             return null;
         }
+        if (op instanceof Op.KvTxn t) {
+            return kvTxn(t);
+        }
         if (op instanceof Op.Txn t) {
             return t.entry() == null || t.entry().txid() == null ? "2pc: the step or its transaction is missing" : null;
         }
         return null; // Open cannot be built with a missing account (List.copyOf refuses nulls)
+    }
+
+    /**
+     * What makes a key-value transaction one the store cannot apply: no steps, a step missing or
+     * not the store's (a bank debit, say), a key missing, written twice or guarded twice (one guard
+     * and one write of a key is a compare-and-set: every guard is evaluated before any write). Checked by the edge
+     * before a request is proposed, and by the store before it applies one.
+     */
+    public static String kvTxn(Op.KvTxn t) {
+        if (t.steps() == null || t.steps().isEmpty()) {
+            return "txn: no steps";
+        }
+        if (t.steps().size() > synod.txn.TxnCheck.WRITES_MAX) {
+            return "txn: more than " + synod.txn.TxnCheck.WRITES_MAX + " steps";
+        }
+        java.util.TreeSet<String> written = new java.util.TreeSet<>();
+        java.util.TreeSet<String> guarded = new java.util.TreeSet<>();
+        for (synod.txn.TxnOp s : t.steps()) {
+            if (s == null || !s.kv()) {
+                return "txn: a step is missing or not a put, del or expect";
+            }
+            if (s.item() == null) {
+                return "txn: a step's key is missing";
+            }
+            if ((s instanceof synod.txn.TxnOp.Put p && p.value() == null)
+                    || (s instanceof synod.txn.TxnOp.Expect e && e.value() == null)) {
+                return "txn: a step's value is missing";
+            }
+            boolean guard = s instanceof synod.txn.TxnOp.Expect || s instanceof synod.txn.TxnOp.ExpectAbsent;
+            if (!(guard ? guarded : written).add(s.item())) {
+                return guard ? "txn: a key is guarded twice" : "txn: a key is written twice";
+            }
+        }
+        return null;
     }
 
     /** The refusal of an op the service cannot apply: a problem {@link #missing} found, or one of another service. */

@@ -19,6 +19,8 @@ import com.fasterxml.jackson.annotation.JsonTypeInfo;
     @JsonSubTypes.Type(value = Result.Value.class, name = "value"),
     @JsonSubTypes.Type(value = Result.NotFound.class, name = "not-found"),
     @JsonSubTypes.Type(value = Result.Busy.class, name = "busy"),
+    @JsonSubTypes.Type(value = Result.Failed.class, name = "failed"),
+    @JsonSubTypes.Type(value = Result.Elsewhere.class, name = "elsewhere"),
 })
 public sealed interface Result {
 
@@ -73,4 +75,17 @@ public sealed interface Result {
      * backoff. Never a final answer: a script prints the result of the retry that got through.
      */
     record Busy(String reason) implements Result {}
+
+    /**
+     * Key-value transaction: a guard did not hold ({@code reason}: "K is V2", "K is absent");
+     * nothing changed. A final answer, like a bank's insufficient balance.
+     */
+    record Failed(String reason) implements Result {}
+
+    /**
+     * The request names {@code item}, which group {@code group} holds, not this one: nothing was
+     * done, and the client may send it there (as {@code bin/client} does: it knows the hash of a
+     * key, but not the bank's placement).
+     */
+    record Elsewhere(String item, int group) implements Result {}
 }

@@ -15,7 +15,10 @@ import synod.txn.TxnTable;
  * side, one log for all, plus, on a sharded cluster, where every item lives and the group's
  * two-phase-commit table. A transfer whose receiver lives in another group begins a transaction
  * that this group coordinates; its client's answer is deferred until the decision is executed.
- * Each op goes to the service it names; a checkpoint holds them all.
+ * The key-value store is sharded by a hash of the key ({@link KvShard}): a group holds the keys
+ * that hash to it, and refuses the others; a transaction over keys of several groups is two-phase
+ * commit coordinated by its first key's group, like a cross-group transfer. Each op goes to the
+ * service it names; a checkpoint holds them all.
  */
 public final class Services implements StateMachine {
     private final LockTable locks = new LockTable();
@@ -23,17 +26,22 @@ public final class Services implements StateMachine {
     private final KvStore kv = new KvStore();
     private final Placement placement = new Placement();
     private final int group;
+    private final int groups;
     private final TxnTable txns;
-    private final TxnStore store = new BankStore();
+    private final TxnStore store = new Store();
 
     /** One group holding everything (or group 1 of a cluster that is told its placement later). */
     public Services() {
-        this(1);
+        this(1, 1);
     }
 
-    /** The services of group {@code group} (1-based) of a sharded cluster. */
-    public Services(int group) {
+    /** The services of group {@code group} (1-based) of a cluster of {@code groups} groups. */
+    public Services(int group, int groups) {
+        if (group < 1 || group > groups) {
+            throw new IllegalArgumentException("group " + group + " of " + groups);
+        }
         this.group = group;
+        this.groups = groups;
         this.txns = new TxnTable(group);
     }
 
@@ -78,7 +86,10 @@ public final class Services implements StateMachine {
 
     private Result applyOne(String client, long seq, Op op) {
         if (op instanceof Op.Put || op instanceof Op.Get || op instanceof Op.Delete) {
-            return kv.apply(op);
+            return kvOne(op);
+        }
+        if (op instanceof Op.KvTxn t) {
+            return kvTxn(client, seq, t);
         }
         if (op instanceof Op.Place p) {
             return placement.apply(p);
@@ -91,6 +102,10 @@ public final class Services implements StateMachine {
             return transfer(client, seq, t);
         }
         if (op instanceof Op.Balance b) {
+            int home = placement.groupOf(b.account());
+            if (placement.sharded() && home != 0 && home != group) {
+                return new Result.Elsewhere(b.account(), home);
+            }
             String holder = txns.lockHolder(b.account());
             if (holder != null) {
                 return new Result.Busy(b.account() + " is locked by transaction " + holder);
@@ -108,8 +123,8 @@ public final class Services implements StateMachine {
             int from = placement.groupOf(t.from());
             int to = placement.groupOf(t.to());
             if (from != group) {
-                return new Result.Aborted("no account " + t.from() + " in group " + group
-                        + (from == 0 ? "" : " (it is in group " + from + ")"));
+                return from == 0 ? new Result.Aborted("no account " + t.from() + " in group " + group)
+                        : new Result.Elsewhere(t.from(), from);
             }
             if (to == 0) {
                 return new Result.Aborted("no account " + t.to());
@@ -132,6 +147,60 @@ public final class Services implements StateMachine {
         return bank.apply(t);
     }
 
+    /** The key an op of the key-value store names. */
+    private static String keyOf(Op op) {
+        return op instanceof Op.Put p ? p.key() : op instanceof Op.Get g ? g.key() : ((Op.Delete) op).key();
+    }
+
+    /** Why this group does not hold {@code key}, or null if it does. */
+    private String elsewhere(String key) {
+        int g = KvShard.groupOf(key, groups);
+        return g == group ? null : "key " + key + " is in group " + g + ", not " + group;
+    }
+
+    /** A put, get or delete of one key: refused if another group holds it, busy while a transaction locks it. */
+    private Result kvOne(Op op) {
+        String key = keyOf(op);
+        if (elsewhere(key) != null) {
+            return new Result.Elsewhere(key, KvShard.groupOf(key, groups));
+        }
+        String holder = txns.lockHolder(key);
+        if (holder != null) {
+            return new Result.Busy(key + " is locked by transaction " + holder);
+        }
+        return kv.apply(op);
+    }
+
+    /**
+     * A key-value transaction: applied at once, one log entry, when this group holds every key;
+     * otherwise this group coordinates two-phase commit with the groups holding the others.
+     */
+    private Result kvTxn(String client, long seq, Op.KvTxn t) {
+        String bad = OpCheck.kvTxn(t);
+        if (bad != null) {
+            return new Result.Aborted(bad);
+        }
+        List<TxnOp> local = new java.util.ArrayList<>();
+        java.util.TreeMap<Integer, List<TxnOp>> remote = new java.util.TreeMap<>();
+        for (TxnOp step : t.steps()) {
+            int g = KvShard.groupOf(step.item(), groups);
+            if (g == group) {
+                local.add(step);
+            } else {
+                remote.computeIfAbsent(g, k -> new java.util.ArrayList<>()).add(step);
+            }
+        }
+        if (!remote.isEmpty()) {
+            return result(txns.begin(client, seq, local, remote, store));
+        }
+        Outcome refused = txns.check(local, store);
+        if (refused != null) {
+            return result(refused);
+        }
+        txns.applyNow(local, store);
+        return new Result.Committed();
+    }
+
     /** A transaction's outcome as its client hears it; null while it is still running. */
     private static Result result(Outcome o) {
         return switch (o.kind()) {
@@ -140,39 +209,73 @@ public final class Services implements StateMachine {
             case INSUFFICIENT -> new Result.Insufficient();
             case BUSY -> new Result.Busy(o.reason());
             case ABORTED -> new Result.Aborted(o.reason());
+            case FAILED -> new Result.Failed(o.reason());
         };
     }
 
-    /** The bank's accounts as two-phase commit writes them. */
-    private final class BankStore implements TxnStore {
+    /** The bank's accounts and the store's keys as two-phase commit writes them. */
+    private final class Store implements TxnStore {
         @Override
         public Refusal refusal(TxnOp op) {
+            if (op.kv()) {
+                return kvRefusal(op);
+            }
             Long have = bank.balance(op.item());
             if (have == null) {
-                return new Refusal("no account " + op.item(), false);
+                return new Refusal("no account " + op.item(), Outcome.Kind.ABORTED);
             }
             if (op instanceof TxnOp.Debit d && have < d.amount()) {
-                return new Refusal("insufficient balance", true);
+                return new Refusal("insufficient balance", Outcome.Kind.INSUFFICIENT);
+            }
+            return null;
+        }
+
+        private Refusal kvRefusal(TxnOp op) {
+            String other = elsewhere(op.item());
+            if (other != null) {
+                return new Refusal(other, Outcome.Kind.ABORTED); // a peer's PREPARE for keys it misplaced
+            }
+            String have = kv.get(op.item());
+            if (op instanceof TxnOp.Expect e && !e.value().equals(have)) {
+                return new Refusal(KvGuard.is(op.item(), have), Outcome.Kind.FAILED);
+            }
+            if (op instanceof TxnOp.ExpectAbsent && have != null) {
+                return new Refusal(KvGuard.is(op.item(), have), Outcome.Kind.FAILED);
             }
             return null;
         }
 
         @Override
         public Image apply(TxnOp op) {
+            if (op.kv()) {
+                Image before = Image.key(op.item(), kv.get(op.item()));
+                if (op instanceof TxnOp.Put p) {
+                    kv.set(p.item(), p.value());
+                } else if (op instanceof TxnOp.Delete) {
+                    kv.set(op.item(), null);
+                }
+                return before; // a guard changes nothing; its image puts back what is there
+            }
             long have = bank.balance(op.item());
             long delta = op instanceof TxnOp.Debit d ? -d.amount() : ((TxnOp.Credit) op).amount();
             bank.put(op.item(), have + delta);
-            return new Image(op.item(), have);
+            return Image.account(op.item(), have);
         }
 
         @Override
         public void restore(Image image) {
-            bank.put(image.item(), image.balance());
+            if (image.kv()) {
+                kv.set(image.item(), image.value());
+            } else {
+                bank.put(image.item(), image.balance());
+            }
         }
 
         @Override
-        public void committed(String item) {
-            bank.setModified(item, true); // a tentative write counts for PrintDB once it commits
+        public void committed(Image image) {
+            if (!image.kv()) {
+                bank.setModified(image.item(), true); // a tentative write counts for PrintDB once it commits
+            }
         }
     }
 

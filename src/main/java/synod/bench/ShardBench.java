@@ -54,7 +54,8 @@ public final class ShardBench {
         }
     }
 
-    private static PaxosCluster shardedCluster(ClosedLoop.Setup setup) throws Exception {
+    /** Three groups of three fresh nodes, each with a leader (also the key-value bench's cluster). */
+    static PaxosCluster shardedCluster(ClosedLoop.Setup setup) throws Exception {
         PaxosCluster cluster = new PaxosCluster(setup.cfg(), setup.logs(), null, 1);
         try {
             cluster.start(GROUPS, REPLICAS);

@@ -26,35 +26,40 @@ import synod.runtime.ClusterConfig;
 import synod.runtime.ClusterKey;
 import synod.runtime.EventLoop;
 import synod.runtime.FrameCodec;
+import synod.runtime.Layout;
 import synod.runtime.Logs;
 import synod.runtime.Transport;
 
 /**
- * {@code bin/client}: one interactive client of the lock service, the bank and the key-value store
- * (one group: {@code --nodes}, by default the group the master last started). It dials every node of the group, sends each
- * request to the leader it believes in, and prints results as they come, including a waiting lock
- * granted later because another client released it. Commands: {@code lock L}, {@code unlock L},
- * {@code transfer A B 5}, {@code balance A}, {@code put k v}, {@code get k}, {@code del k},
- * {@code status}, {@code quit}.
+ * {@code bin/client}: one interactive client. It dials every node of the cluster, sends each
+ * request to the leader it believes in of the group that holds what the request names, and prints
+ * results as they come, including a waiting lock granted later because another client released
+ * it. A key goes to its group by its hash ({@link synod.app.KvShard}); a transaction to its first
+ * key's group, which coordinates it; the bank's placement is the master's, so a transfer or read
+ * goes to group 1 first and, told the item lives elsewhere ({@link Result.Elsewhere}), there.
+ * Commands: {@code lock L}, {@code unlock L}, {@code transfer A B 5}, {@code balance A}, {@code put
+ * k v}, {@code get k}, {@code del k}, {@code txn put a 1 put b 2 del c expect d 4 ...}, {@code
+ * status}, {@code quit}.
  */
 public final class ClientMain implements Transport.Listener {
     private final String name;
-    private final List<String> nodes;
+    private final Layout layout;
     private final ClientSession session;
     /** Where the nodes listen, for saying where it tried when none answers. */
     private final String where;
-    private long seq = 0;
+    private final java.util.concurrent.atomic.AtomicLong seq = new java.util.concurrent.atomic.AtomicLong();
 
-    private ClientMain(String name, List<String> nodes, ClusterConfig cfg, EventLoop loop, Auth auth) {
+    private ClientMain(String name, Layout layout, ClusterConfig cfg, EventLoop loop, Auth auth) {
         this.name = name;
-        this.nodes = nodes;
+        this.layout = layout;
         Transport transport = new Transport(loop, new FrameCodec(cfg.frameBytesMax()), name, this,
                 cfg.transportSettings(), auth);
-        this.session = new ClientSession(loop, transport, g -> nodes, 300);
-        this.where = nodes.stream().map(n -> n + " " + cfg.host() + ":" + cfg.port(n)).collect(java.util.stream.Collectors.joining(", "));
+        this.session = new ClientSession(loop, transport, layout::group, 300);
+        this.where = layout.nodes().stream().map(n -> n + " " + cfg.host() + ":" + cfg.port(n))
+                .collect(java.util.stream.Collectors.joining(", "));
         session.onNotice(n -> say(describe(n.client(), n.result())));
         loop.execute(() -> {
-            for (String n : nodes) {
+            for (String n : layout.nodes()) {
                 transport.connect(n, new InetSocketAddress(cfg.host(), cfg.port(n)), true);
             }
         });
@@ -63,7 +68,9 @@ public final class ClientMain implements Transport.Listener {
     public static void main(String[] args) throws IOException {
         Options opts = new Options()
                 .addOption(Option.builder().longOpt("name").hasArg().desc("client id (default cli-PID)").build())
-                .addOption(Option.builder().longOpt("nodes").hasArg().desc("the group (default: the one the master last started, from logs/n1/group; else n1,n2,n3,n4,n5)").build())
+                .addOption(Option.builder().longOpt("nodes").hasArg().desc("one group alone (default: the cluster the master last started, else n1,n2,n3,n4,n5)").build())
+                .addOption(Option.builder().longOpt("layout").hasArg().desc("the cluster, GxR: G groups of R nodes"
+                        + " (default: the one logs/n1/layout remembers, else --nodes)").build())
                 .addOption(Option.builder().longOpt("config").hasArg().desc("cluster config (default config/cluster.json)").build())
                 .addOption(Option.builder().longOpt("key").hasArg().desc("the client key (default logs/client.key)").build());
         CommandLine cl;
@@ -80,32 +87,49 @@ public final class ClientMain implements Transport.Listener {
         }
         String name = cl.getOptionValue("name", "cli-" + ProcessHandle.current().pid());
         Logs.toFile(Path.of("logs", "clients", name + ".log"));
-        List<String> nodes;
+        Layout layout;
         try {
-            nodes = Arrays.stream(cl.getOptionValue("nodes", lastGroup()).split(",")).map(String::strip).toList();
-            nodes.forEach(cfg::port); // each must be a node of the config
+            layout = layout(cl);
+            layout.nodes().forEach(cfg::port); // each must be a node of the config
         } catch (IOException | IllegalArgumentException e) {
-            System.err.println("client: --nodes: " + e.getMessage());
+            System.err.println("client: " + e.getMessage());
             System.exit(2);
             return;
         }
         EventLoop loop = new EventLoop("client-" + name);
-        ClientMain client = new ClientMain(name, nodes, cfg, loop, auth);
+        ClientMain client = new ClientMain(name, layout, cfg, loop, auth);
         loop.start();
         client.repl(new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8)));
         loop.close();
         System.exit(0);
     }
 
-    /** The group the master last started here (it wrote logs/n1/group), or n1..n5. */
-    private static String lastGroup() throws IOException {
-        Path file = Path.of("logs", "n1", "group");
-        return java.nio.file.Files.exists(file) ? java.nio.file.Files.readString(file).strip() : "n1,n2,n3,n4,n5";
+    /**
+     * {@code --layout}, else {@code --nodes} as one group, else what the nodes the master last started
+     * here remember (logs/n1/layout, else logs/n1/group), else n1..n5.
+     */
+    private static Layout layout(CommandLine cl) throws IOException {
+        if (cl.hasOption("layout")) {
+            return Layout.parse(cl.getOptionValue("layout"));
+        }
+        if (!cl.hasOption("nodes")) {
+            Path remembered = Path.of("logs", "n1", "layout");
+            if (java.nio.file.Files.exists(remembered)) {
+                return Layout.parse(java.nio.file.Files.readString(remembered));
+            }
+            Path group = Path.of("logs", "n1", "group");
+            if (java.nio.file.Files.exists(group)) {
+                return Layout.single(Arrays.stream(java.nio.file.Files.readString(group).strip().split(","))
+                        .map(String::strip).toList());
+            }
+        }
+        return Layout.single(Arrays.stream(cl.getOptionValue("nodes", "n1,n2,n3,n4,n5").split(",")).map(String::strip)
+                .toList());
     }
 
     private void repl(BufferedReader in) throws IOException {
         boolean prompt = System.console() != null;
-        say(name + " talks to " + nodes + "; commands: " + COMMANDS);
+        say(name + " talks to " + layout.groups() + "; commands: " + COMMANDS);
         for (String line = read(in, prompt); line != null; line = read(in, prompt)) {
             String[] w = line.strip().split("\\s+");
             String cmd = w[0].toLowerCase(Locale.ROOT);
@@ -114,19 +138,40 @@ public final class ClientMain implements Transport.Listener {
             } else if (cmd.equals("quit") || cmd.equals("exit")) {
                 return;
             } else if (cmd.equals("status")) {
-                say(name + ": leader " + (session.leader(1) == null ? "unknown" : session.leader(1)) + ", " + seq + " requests sent");
+                say(name + ": leader " + (session.leader(1) == null ? "unknown" : session.leader(1)) + ", " + seq.get() + " requests sent");
+            } else if (cmd.equals("txn")) {
+                txn(w);
             } else {
                 Op op = op(cmd, w);
                 if (op == null) {
                     say("? commands: " + COMMANDS);
                 } else {
-                    await(op, session.submit(name, ++seq, op, 1));
+                    send(op, groupOf(op));
                 }
             }
         }
     }
 
-    private static final String COMMANDS = "lock L, unlock L, transfer A B 5, balance A, put k v, get k, del k, status, quit";
+    private static final String COMMANDS = "lock L, unlock L, transfer A B 5, balance A, put k v, get k, del k,"
+            + " txn put a 1 put b 2 del c expect d 4 expect e absent, status, quit";
+
+    /** The group a request goes to first: a key's by its hash, the rest group 1's (locks live there). */
+    private int groupOf(Op op) {
+        int groups = layout.groups().size();
+        if (op instanceof Op.Put p) {
+            return synod.app.KvShard.groupOf(p.key(), groups);
+        }
+        if (op instanceof Op.Get g) {
+            return synod.app.KvShard.groupOf(g.key(), groups);
+        }
+        if (op instanceof Op.Delete d) {
+            return synod.app.KvShard.groupOf(d.key(), groups);
+        }
+        if (op instanceof Op.KvTxn t) {
+            return synod.app.KvShard.groupOf(t.steps().get(0).item(), groups);
+        }
+        return 1;
+    }
 
     /** The client's key: the file the master wrote, or the config's; none with authentication off. */
     private static Auth auth(ClusterConfig cfg, Path file) throws IOException {
@@ -139,6 +184,35 @@ public final class ClientMain implements Transport.Listener {
                     + " cluster) and the config gives no clusterId and clusterKey");
         }
         return Auth.client(key);
+    }
+
+    /** {@code txn STEP...}: the result, then the groups it involved, the coordinator first. */
+    private void txn(String[] w) {
+        Op.KvTxn op;
+        try {
+            op = new Op.KvTxn(TxnSteps.parse(Arrays.asList(w).subList(1, w.length)));
+        } catch (IllegalArgumentException e) {
+            say("? " + e.getMessage());
+            return;
+        }
+        java.util.LinkedHashSet<Integer> groups = new java.util.LinkedHashSet<>();
+        op.steps().forEach(s -> groups.add(synod.app.KvShard.groupOf(s.item(), layout.groups().size())));
+        say("txn on group" + (groups.size() > 1 ? "s " : " ") + String.join(", ", groups.stream().map(String::valueOf)
+                .toList()) + (groups.size() > 1 ? " (group " + groups.iterator().next() + " coordinates)"
+                : " (one group: one log entry)"));
+        send(op, groupOf(op));
+    }
+
+    /** Sends {@code op} to group {@code g}; told the item lives in another group, sends it there once. */
+    private void send(Op op, int g) {
+        CompletableFuture<Result> f = session.submit(name, seq.incrementAndGet(), op, g).thenCompose(r -> {
+            if (r instanceof Result.Elsewhere e && e.group() != g && e.group() >= 1
+                    && e.group() <= layout.groups().size()) {
+                return session.submit(name, seq.incrementAndGet(), op, e.group());
+            }
+            return CompletableFuture.completedFuture(r);
+        });
+        await(op, f);
     }
 
     /** The operation a line asks for, or null if it is not one. */
@@ -178,7 +252,7 @@ public final class ClientMain implements Transport.Listener {
         try {
             say(describe(op, f.get(5, TimeUnit.SECONDS)));
         } catch (TimeoutException e) {
-            say(name + " pending: no majority of " + nodes + " answered within 5 s (tried " + where
+            say(name + " pending: no majority of " + layout.groups() + " answered within 5 s (tried " + where
                     + "; is a cluster running?); still retrying, the answer is printed when it comes");
             f.thenAccept(r -> say(describe(op, r)));
         } catch (Exception e) {
@@ -199,6 +273,9 @@ public final class ClientMain implements Transport.Listener {
         }
         if (op instanceof Op.Put || op instanceof Op.Get || op instanceof Op.Delete) {
             return ResultLines.kv(r);
+        }
+        if (op instanceof Op.KvTxn) {
+            return ResultLines.txn(r);
         }
         return describe(name, r);
     }

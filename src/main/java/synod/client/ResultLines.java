@@ -42,7 +42,32 @@ public final class ResultLines {
         if (r instanceof Result.NotFound n) {
             return n.key() + " not found";
         }
-        return "aborted: " + r;
+        return "aborted: " + reason(r);
+    }
+
+    /** Why a request did nothing, in words. */
+    public static String reason(Result r) {
+        if (r instanceof Result.Aborted a) {
+            return a.reason();
+        }
+        if (r instanceof Result.Elsewhere e) {
+            return e.item() + " is in group " + e.group();
+        }
+        return String.valueOf(r);
+    }
+
+    /**
+     * What became of a key-value transaction: {@code txn committed}, {@code txn failed: K is V2}
+     * (a guard did not hold; nothing changed) or {@code txn aborted: REASON}.
+     */
+    public static String txn(Result r) {
+        if (r instanceof Result.Committed) {
+            return "txn committed";
+        }
+        if (r instanceof Result.Failed f) {
+            return "txn failed: " + f.reason();
+        }
+        return "txn aborted: " + reason(r);
     }
 
     /** A transfer as the SPEC names it in results: {@code (FROM, TO, AMOUNT)}. */
@@ -58,12 +83,12 @@ public final class ResultLines {
         if (r instanceof Result.Insufficient) {
             return "failed: insufficient balance";
         }
-        return "aborted: " + (r instanceof Result.Aborted a ? a.reason() : r);
+        return "aborted: " + reason(r);
     }
 
     /** A balance read: {@code ACCOUNT = BALANCE}, or why it could not be read. */
     public static String balance(String account, Result r) {
         return r instanceof Result.Amount amt ? account + " = " + amt.balance()
-                : "aborted: " + (r instanceof Result.Aborted a ? a.reason() : r);
+                : "aborted: " + reason(r);
     }
 }

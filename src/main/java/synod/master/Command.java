@@ -71,6 +71,15 @@ public sealed interface Command {
 
     record Delete(int line, String key) implements Command {}
 
+    /**
+     * {@code Txn [CLIENT] put K V | del K | expect K V | expect K absent ...}: a key-value transaction,
+     * all of its steps or none; {@code client} is "kv" (the script's Put, Get and Delete) unless named.
+     */
+    record Txn(int line, String client, java.util.List<synod.txn.TxnOp> steps) implements Command {}
+
+    /** {@code PrintShard KEY}: which group holds a key of the key-value store. */
+    record PrintShard(int line, String key) implements Command {}
+
     record PrintDB(int line) implements Command {}
 
     record PrintBalance(int line, String account) implements Command {}

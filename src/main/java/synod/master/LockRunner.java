@@ -104,11 +104,23 @@ public final class LockRunner {
         } else if (c instanceof Command.Balance b) {
             request(READER, c, new Op.Balance(b.account()), cluster.groupOfItem(b.account()));
         } else if (c instanceof Command.Put p) {
-            request(KV, c, new Op.Put(p.key(), p.value()), 1);
+            request(KV, c, new Op.Put(p.key(), p.value()), keyGroup(p.key()));
         } else if (c instanceof Command.Get g) {
-            request(KV, c, new Op.Get(g.key()), 1);
+            request(KV, c, new Op.Get(g.key()), keyGroup(g.key()));
         } else if (c instanceof Command.Delete d) {
-            request(KV, c, new Op.Delete(d.key()), 1);
+            request(KV, c, new Op.Delete(d.key()), keyGroup(d.key()));
+        } else if (c instanceof Command.Txn t) {
+            Op.KvTxn op = new Op.KvTxn(t.steps());
+            long bytes = synod.paxos.WireSize.request(new synod.paxos.Request(t.client(), Long.MAX_VALUE, op));
+            long max = synod.runtime.MessageCheck.requestBytesMax(cfg.frameBytesMax(), op);
+            if (bytes > max) {
+                throw new ClusterException("Txn takes " + bytes + " bytes, more than the " + max
+                        + " a transaction may take on frames of " + cfg.frameBytesMax() + " bytes; nothing sent");
+            }
+            request(t.client(), c, op, keyGroup(t.steps().get(0).item()));
+        } else if (c instanceof Command.PrintShard ps) {
+            int g = keyGroup(ps.key());
+            out.println(ps.key() + " is in group " + g + " (" + String.join(", ", cluster.group(g)) + ")");
         } else if (c instanceof Command.Accounts a) {
             List<String> again = a.accounts().stream().filter(opened::contains).toList();
             if (!again.isEmpty()) {
@@ -178,6 +190,11 @@ public final class LockRunner {
             }
             PaxosPrints.print(cluster, c, out, diag);
         }
+    }
+
+    /** The group holding {@code key} of the key-value store (by its hash, {@link synod.app.KvShard}). */
+    private int keyGroup(String key) {
+        return synod.app.KvShard.groupOf(key, cluster.groups());
     }
 
     private void startCluster(Command.StartCluster s) throws ClusterException {
@@ -285,6 +302,8 @@ public final class LockRunner {
             out.println(ResultLines.balance(b.account(), r));
         } else if (c instanceof Command.Put || c instanceof Command.Get || c instanceof Command.Delete) {
             out.println(ResultLines.kv(r));
+        } else if (c instanceof Command.Txn) {
+            out.println(ResultLines.txn(r));
         } else if (!(c instanceof Command.Accounts)) {
             ResultLines.of(client, r, true).forEach(out::println);
         }
@@ -306,6 +325,9 @@ public final class LockRunner {
         }
         if (c instanceof Command.Put p) {
             return p.key() + " pending";
+        }
+        if (c instanceof Command.Txn) {
+            return "txn pending";
         }
         if (c instanceof Command.Get g) {
             return g.key() + " pending";

@@ -92,6 +92,11 @@ final class PaxosCommands {
             case "delete":
                 ScriptParser.checkArity(line, word, a, 1, 1);
                 return new Command.Delete(line, ScriptParser.checkId(line, a[0]));
+            case "txn":
+                return txn(line, word, a);
+            case "printshard":
+                ScriptParser.checkArity(line, word, a, 1, 1);
+                return new Command.PrintShard(line, ScriptParser.checkId(line, a[0]));
             case "printdb":
                 ScriptParser.checkArity(line, word, a, 0, 0);
                 return new Command.PrintDB(line);
@@ -104,6 +109,31 @@ final class PaxosCommands {
             default:
                 throw ScriptParser.unknown(line, word, body);
         }
+    }
+
+    /** {@code Txn [CLIENT] STEP...} ({@link synod.client.TxnSteps}); keys and values as Put takes them. */
+    private static Command txn(int line, String word, String[] a) throws ScriptError {
+        int i = 0;
+        String client = "kv";
+        if (a.length > 0 && !synod.client.TxnSteps.STEP_WORDS.contains(a[0].toLowerCase(java.util.Locale.ROOT))) {
+            client = ScriptParser.checkId(line, a[0]);
+            i = 1;
+        }
+        List<synod.txn.TxnOp> steps;
+        try {
+            steps = synod.client.TxnSteps.parse(java.util.Arrays.asList(a).subList(i, a.length));
+        } catch (IllegalArgumentException e) {
+            throw new ScriptError(line, word + ": " + e.getMessage());
+        }
+        for (synod.txn.TxnOp s : steps) {
+            ScriptParser.checkId(line, s.item());
+            if (s instanceof synod.txn.TxnOp.Put p) {
+                value(line, p.value());
+            } else if (s instanceof synod.txn.TxnOp.Expect e) {
+                value(line, e.value());
+            }
+        }
+        return new Command.Txn(line, client, steps);
     }
 
     /** "A..J" (single letters) or "1..9000" (numbers): every account of the range, in order. */

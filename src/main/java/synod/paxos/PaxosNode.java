@@ -64,9 +64,29 @@ public final class PaxosNode implements Leader.Net {
 
             @Override
             public void propose(String name, synod.txn.TxnEntry e, Output out) {
-                leader.submit(new Request(name, 0, new synod.app.Op.Txn(e)));
+                leader.submit(fitted(name, e));
             }
         });
+    }
+
+    /**
+     * A 2PC step as a request that fits a slot: a decision's reason (a guard's quotes a key and
+     * part of its value, which on a cluster of small frames may outgrow what a request may take)
+     * is cut until it does. The other steps fit by the edge's rule: a transaction's request leaves
+     * {@link WireSize#TXN_ENTRY_WRAP} bytes for the entry that carries its steps.
+     */
+    private Request fitted(String name, synod.txn.TxnEntry e) {
+        int budget = WireSize.requestBudget(cfg.frameBytesMax());
+        Request r = new Request(name, 0, new synod.app.Op.Txn(e));
+        while (WireSize.request(r) > budget && e instanceof synod.txn.TxnEntry.Decide d && d.outcome() != null
+                && d.outcome().reason() != null && d.outcome().reason().length() > 3) {
+            String reason = d.outcome().reason();
+            int keep = Math.max(3, reason.length() - (WireSize.request(r) - budget));
+            e = new synod.txn.TxnEntry.Decide(d.txid(), d.commit(),
+                    new synod.txn.Outcome(d.outcome().kind(), synod.app.KvGuard.shown(reason, keep)), d.watermark());
+            r = new Request(name, 0, new synod.app.Op.Txn(e));
+        }
+        return r;
     }
 
     /** Replays the node's durable log (oldest first) before the first step. */

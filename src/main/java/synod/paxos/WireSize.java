@@ -29,6 +29,14 @@ public final class WireSize {
     /** {@code {"requests":[} and {@code ]}}. */
     public static final int VALUE_WRAP = 15;
 
+    /**
+     * Room a key-value transaction's request leaves for the 2PC entry that carries its steps to a
+     * participant's log ({@code {"client":"#2pc/TXID/prepare","seq":0,"op":{"op":"2pc","entry":
+     * {"step":"prepare","txid":TXID,"writes":STEPS,"watermark":N}}}}), which takes under 200
+     * bytes more than the request around the same steps.
+     */
+    public static final int TXN_ENTRY_WRAP = 256;
+
     private static final ObjectMapper JSON = new ObjectMapper();
 
     /** The bytes a message's list of entries may take (each entry's size plus one for its comma). */

@@ -19,7 +19,7 @@ final class ClientRules {
     /** The op types a client may send. */
     static final java.util.Set<Class<? extends Op>> FROM_CLIENTS = java.util.Set.of(Op.Lock.class, Op.Unlock.class,
             Op.Open.class, Op.Transfer.class, Op.Balance.class, Op.Put.class, Op.Get.class, Op.Delete.class,
-            Op.Place.class);
+            Op.Place.class, Op.KvTxn.class);
     /**
      * The op types only nodes make (a group leader's own 2PC steps): a client that sends one is
      * refused. Every Op subtype is in exactly one of these sets.
@@ -97,8 +97,32 @@ final class ClientRules {
         if (op instanceof Op.Open o) {
             return open(o);
         }
+        if (op instanceof Op.KvTxn t) {
+            return kvTxn(t);
+        }
         if (op instanceof Op.Place p) {
             return place(p);
+        }
+        return null;
+    }
+
+    /** A transaction's steps: puts, deletes and guards of distinct, proper keys (bank steps are not a client's). */
+    private static String kvTxn(Op.KvTxn t) {
+        String why = synod.app.OpCheck.kvTxn(t);
+        if (why != null) {
+            return why;
+        }
+        for (synod.txn.TxnOp s : t.steps()) {
+            why = name(s.item(), "key");
+            if (why == null && s instanceof synod.txn.TxnOp.Put p) {
+                why = value(p.value());
+            }
+            if (why == null && s instanceof synod.txn.TxnOp.Expect e) {
+                why = value(e.value());
+            }
+            if (why != null) {
+                return why;
+            }
         }
         return null;
     }

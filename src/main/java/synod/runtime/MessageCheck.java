@@ -114,9 +114,10 @@ public final class MessageCheck {
     public Message check(Message m) throws Bad {
         if (m instanceof PaxosMsg.ClientRequest c) {
             String why = ClientRules.problem(c.request());
-            if (why == null && WireSize.request(c.request()) > requestBytesMax) {
+            int max = why == null ? requestBytesMax(c.request()) : requestBytesMax;
+            if (why == null && WireSize.request(c.request()) > max) {
                 why = "the request takes " + WireSize.request(c.request()) + " bytes, more than the "
-                        + requestBytesMax + " a request may take";
+                        + max + " a request " + (max < requestBytesMax ? "of a transaction " : "") + "may take";
             }
             if (why == null) {
                 return m;
@@ -132,6 +133,17 @@ public final class MessageCheck {
             throw new Bad(m.getClass().getSimpleName() + ": " + e.getMessage());
         }
         return m;
+    }
+
+    /** The most bytes {@code r} may take: a transaction leaves room for the 2PC entry that carries its steps. */
+    private int requestBytesMax(Request r) {
+        return r.op() instanceof synod.app.Op.KvTxn ? requestBytesMax - WireSize.TXN_ENTRY_WRAP : requestBytesMax;
+    }
+
+    /** The most bytes a request of {@code op} may take on frames of {@code frameBytesMax}: what a client checks before sending. */
+    public static int requestBytesMax(int frameBytesMax, synod.app.Op op) {
+        int max = WireSize.requestBudget(frameBytesMax);
+        return op instanceof synod.app.Op.KvTxn ? max - WireSize.TXN_ENTRY_WRAP : max;
     }
 
     // ---- the rules of each message, beyond its fields being present and its strings valid ----

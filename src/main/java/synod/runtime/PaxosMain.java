@@ -105,7 +105,7 @@ public final class PaxosMain {
         }
         long seed = Long.parseLong(cl.getOptionValue("seed", "380")) * 31 + k;
         int myGroup = layout.groupOf(id);
-        Services services = new Services(myGroup);
+        Services services = new Services(myGroup, layout.groups().size());
         PaxosNode node = new PaxosNode(PaxosConfig.of(group).withFrameBytesMax(cfg.frameBytesMax()), id, services,
                 new Random(seed));
         if (layout.groups().size() > 1) {

@@ -12,7 +12,10 @@ public final class TxnCheck {
     static final int TEXT_MAX = 256;
     static final long AMOUNT_MAX = Long.MAX_VALUE / 4;
     static final long NUMBER_MAX = 1L << 53;
-    static final int WRITES_MAX = 64;
+    /** The most steps a transaction takes (at its coordinator and in one PREPARE alike). */
+    public static final int WRITES_MAX = 64;
+    /** The longest refusal a NO vote carries: a guard's names a key and (the start of) its value. */
+    static final int REASON_MAX = 1024;
 
     private TxnCheck() {}
 
@@ -46,7 +49,7 @@ public final class TxnCheck {
         if (m instanceof TxnMsg.Vote v && !v.yes()) {
             Outcome r = v.refusal();
             if (r == null || r.kind() == null || r.kind() == Outcome.Kind.PENDING || r.kind() == Outcome.Kind.COMMITTED
-                    || r.reason() == null || !text(r.reason())) {
+                    || r.reason() == null || !text(r.reason(), REASON_MAX)) {
                 return "a NO vote without a refusal";
             }
         }
@@ -72,17 +75,32 @@ public final class TxnCheck {
             if (w == null || w.item() == null || !text(w.item())) {
                 return "a write without a proper item";
             }
-            long amount = w instanceof TxnOp.Debit d ? d.amount() : ((TxnOp.Credit) w).amount();
-            if (amount < 0 || amount > AMOUNT_MAX) {
-                return "bad amount " + amount;
+            String why = step(w);
+            if (why != null) {
+                return why;
             }
         }
         return null;
     }
 
+    /** What is wrong with one write beyond its item: a bank amount out of range, a value missing. */
+    private static String step(TxnOp w) {
+        if (w instanceof TxnOp.Debit || w instanceof TxnOp.Credit) {
+            long amount = w instanceof TxnOp.Debit d ? d.amount() : ((TxnOp.Credit) w).amount();
+            return amount < 0 || amount > AMOUNT_MAX ? "bad amount " + amount : null;
+        }
+        String value = w instanceof TxnOp.Put p ? p.value() : w instanceof TxnOp.Expect e ? e.value() : "";
+        // any text a client may store (control characters too), bounded by the frame it came in
+        return value == null ? "a put or expect without its value" : null;
+    }
+
     /** Short, printable, and valid UTF-16 (a lone surrogate could not even be written to the log). */
     static boolean text(String s) {
-        if (s.isEmpty() || s.length() > TEXT_MAX) {
+        return text(s, TEXT_MAX);
+    }
+
+    private static boolean text(String s, int max) {
+        if (s.isEmpty() || s.length() > max) {
             return false;
         }
         for (int i = 0; i < s.length(); i++) {

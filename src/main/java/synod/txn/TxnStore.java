@@ -1,14 +1,17 @@
 package synod.txn;
 
 /**
- * The data a group's transactions write (the bank's ledger), as the transaction table sees it.
- * Implemented by the group's state machine; every call is a deterministic step of the replicated
- * state, made on every replica alike.
+ * The data a group's transactions write (the bank's ledger and the key-value store), as the
+ * transaction table sees it. Implemented by the group's state machine; every call is a
+ * deterministic step of the replicated state, made on every replica alike.
  */
 public interface TxnStore {
 
-    /** Why {@code op} cannot apply here; never an exception. */
-    record Refusal(String reason, boolean insufficient) {}
+    /**
+     * Why {@code op} cannot apply here; never an exception. {@code kind}: INSUFFICIENT (a debit
+     * beyond the balance), FAILED (a guard that does not hold), ABORTED (anything else).
+     */
+    record Refusal(String reason, Outcome.Kind kind) {}
 
     /** Why {@code op} cannot apply here now, or null if it can. */
     Refusal refusal(TxnOp op);
@@ -19,9 +22,20 @@ public interface TxnStore {
     /** Puts {@code image} back: the abort of a tentative write. */
     void restore(Image image);
 
-    /** A transaction that wrote {@code item} committed (PrintDB lists modified items). */
-    void committed(String item);
+    /** The transaction that wrote {@code image}'s item committed (PrintDB lists modified accounts). */
+    void committed(Image image);
 
-    /** An item's value before a tentative write: its undo image. */
-    record Image(String item, long balance) {}
+    /**
+     * An item's value before a tentative write: its undo image. A bank account's balance, or
+     * ({@code kv}) a key's value, null if the key was absent.
+     */
+    record Image(String item, long balance, boolean kv, String value) {
+        public static Image account(String item, long balance) {
+            return new Image(item, balance, false, null);
+        }
+
+        public static Image key(String item, String value) {
+            return new Image(item, 0, true, value);
+        }
+    }
 }

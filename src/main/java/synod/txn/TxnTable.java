@@ -259,8 +259,12 @@ public final class TxnTable {
         }
     }
 
-    /** Why {@code writes} cannot be prepared now (an item locked, missing or short), or null. */
-    private Outcome check(List<TxnOp> writes, TxnStore store) {
+    /**
+     * Why {@code writes} cannot be prepared now (an item locked, missing or short, a guard that
+     * does not hold), or null. Locks are looked at first: a guard is only ever evaluated against
+     * committed state, never against another transaction's tentative write.
+     */
+    public Outcome check(List<TxnOp> writes, TxnStore store) {
         for (TxnOp w : writes) {
             String holder = locks.get(w.item());
             if (holder != null) {
@@ -274,6 +278,15 @@ public final class TxnTable {
             }
         }
         return null;
+    }
+
+    /** Applies {@code writes} at once, without locks: a transaction of this group alone, one log entry. */
+    public void applyNow(List<TxnOp> writes, TxnStore store) {
+        for (TxnOp w : writes) {
+            Check.that(locks.get(w.item()) == null, "%s applied while locked by %s", w.item(), locks.get(w.item()));
+            TxnStore.Image img = store.apply(w);
+            store.committed(img);
+        }
     }
 
     private List<TxnStore.Image> lockAndApply(String txid, List<TxnOp> writes, TxnStore store) {
@@ -292,7 +305,7 @@ public final class TxnTable {
             TxnStore.Image img = undo.get(i);
             Check.that(txid.equals(locks.get(img.item())), "%s finishes without holding %s", txid, img.item());
             if (commit) {
-                store.committed(img.item());
+                store.committed(img);
             } else {
                 store.restore(img);
             }

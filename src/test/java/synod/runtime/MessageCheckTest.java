@@ -58,6 +58,49 @@ class MessageCheckTest {
     }
 
     @Test
+    void aKeyValueTransactionTheStoreCouldNotApplyIsRefusedAtTheEdge() throws Exception {
+        String put = "{\"w\":\"put\",\"item\":\"a\",\"value\":\"1\"}";
+        assertInstanceOf(PaxosMsg.ClientRequest.class, decode(op("{\"op\":\"txn\",\"steps\":[" + put
+                + ",{\"w\":\"absent\",\"item\":\"b\"}]}")));
+        refused(op("{\"op\":\"txn\",\"steps\":[]}"), "no steps");
+        refused(op("{\"op\":\"txn\",\"steps\":null}"), "no steps");
+        refused(op("{\"op\":\"txn\",\"steps\":[" + put + "," + put + "]}"), "a key is written twice");
+        refused(op("{\"op\":\"txn\",\"steps\":[{\"w\":\"absent\",\"item\":\"a\"},{\"w\":\"expect\","
+                + "\"item\":\"a\",\"value\":\"1\"}]}"), "a key is guarded twice");
+        assertInstanceOf(PaxosMsg.ClientRequest.class, decode(op("{\"op\":\"txn\",\"steps\":[{\"w\":\"absent\","
+                + "\"item\":\"a\"}," + put + "]}")), "a guard and a write of one key: a compare-and-set");
+        refused(op("{\"op\":\"txn\",\"steps\":[{\"w\":\"debit\",\"item\":\"a\",\"amount\":5}]}"),
+                "not a put, del or expect");
+        refused(op("{\"op\":\"txn\",\"steps\":[null]}"), "not a put, del or expect");
+        refused(op("{\"op\":\"txn\",\"steps\":[{\"w\":\"put\",\"item\":\"a\"}]}"), "value is missing");
+        refused(op("{\"op\":\"txn\",\"steps\":[{\"w\":\"expect\",\"item\":\"a\"}]}"), "value is missing");
+        refused(op("{\"op\":\"txn\",\"steps\":[{\"w\":\"del\",\"item\":\"\\u0001\"}]}"), "control character");
+        StringBuilder many = new StringBuilder();
+        for (int i = 0; i <= synod.txn.TxnCheck.WRITES_MAX; i++) {
+            many.append(i == 0 ? "" : ",").append("{\"w\":\"del\",\"item\":\"k").append(i).append("\"}");
+        }
+        refused(op("{\"op\":\"txn\",\"steps\":[" + many + "]}"), "more than 64 steps");
+    }
+
+    @Test
+    void aTransactionLeavesRoomInItsRequestForTheTwoPhaseCommitEntryThatCarriesItsSteps() throws Exception {
+        int frame = 4096;
+        FrameCodec small = new FrameCodec(frame, new MessageCheck(frame, 3));
+        int budget = synod.paxos.WireSize.requestBudget(frame);
+        // a put of one value as large as a request may be is fine alone, not inside a transaction
+        String value = "v".repeat(budget - 200);
+        Message alone = small.decode(op("{\"op\":\"put\",\"key\":\"a\",\"value\":\"" + value + "\"}")
+                .getBytes(StandardCharsets.UTF_8));
+        assertInstanceOf(PaxosMsg.ClientRequest.class, alone);
+        Message txn = small.decode(op("{\"op\":\"txn\",\"steps\":[{\"w\":\"put\",\"item\":\"a\",\"value\":\""
+                + value + "\"}]}").getBytes(StandardCharsets.UTF_8));
+        MessageCheck.BadRequest b = assertInstanceOf(MessageCheck.BadRequest.class, txn);
+        assertTrue(b.reason().contains("a request of a transaction may take"), b.reason());
+        assertEquals(budget - synod.paxos.WireSize.TXN_ENTRY_WRAP, MessageCheck.requestBytesMax(frame,
+                new Op.KvTxn(List.of(new synod.txn.TxnOp.Delete("a")))));
+    }
+
+    @Test
     void theHarnessPoisonPillsAreRefusedWithAnAnswer() throws Exception {
         assertEquals(new MessageCheck.BadRequest("c1", 4, "bad request: the key is missing"),
                 decode(op("{\"op\":\"put\",\"key\":null,\"value\":\"v\"}")));

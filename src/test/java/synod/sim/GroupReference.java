@@ -28,10 +28,10 @@ final class GroupReference implements ChosenLog.Reference {
     private final Replica replica;
     private final List<String> clients;
 
-    GroupReference(int group, List<String> clients, Listener listener) {
+    GroupReference(int group, int groups, List<String> clients, Listener listener) {
         this.group = group;
         this.clients = List.copyOf(clients);
-        this.services = new Services(group);
+        this.services = new Services(group, groups);
         this.replica = new Replica(new StateMachine() {
             @Override
             public Applied apply(String client, Op op) {

@@ -20,11 +20,12 @@ import synod.txn.TxnTable;
 
 /**
  * Layer 3: a seeded world for two-phase commit over Paxos groups. G groups (2 or 3) of R real
- * {@link PaxosNode} cores (1, textbook blocking 2PC, or 3), each node with {@code new Services(g)}
+ * {@link PaxosNode} cores (1, textbook blocking 2PC, or 3), each node with {@code new Services(g, G)}
  * and {@code enableTxn}; every group opens its accounts and learns the placement of every item through
  * its log, as the master does; then bank clients ({@link TxnClient}) send transfers, within a group
  * and across groups (some on hot items in both directions, some the sender cannot afford, some to
- * accounts that do not exist) and balance reads ({@link TxnBank}), while {@link TxnFaults} drops, duplicates, reorders
+ * accounts that do not exist) and balance reads ({@link TxnBank}), and key-value clients send puts,
+ * gets, deletes and transactions with guards over keys of every group ({@link TxnKv}), while {@link TxnFaults} drops, duplicates, reorders
  * and delays messages, partitions nodes (within a group, between groups, a leader alone), crashes
  * and restarts any node at any step or protocol point (the 2PC ones included), and takes a whole
  * group down for a while. Everything follows from the seed: one {@link Random}, TreeMaps, ticks.
@@ -80,6 +81,7 @@ final class TxnSim implements SimCluster.Observer {
             groups.add(ids);
         }
         bank = new TxnBank(g, random);
+        TxnKv kv = new TxnKv(g, random);
         faultTicks = 300 + random.nextInt(500);
         issuePerTick = 0.1 + random.nextDouble() * 0.4;
         double readShare = random.nextDouble() * 0.4;
@@ -102,10 +104,14 @@ final class TxnSim implements SimCluster.Observer {
         for (int i = 1, k = 3 + random.nextInt(6); i <= k; i++) {
             names.add("c" + i);
         }
+        int kvClients = 1 + random.nextInt(3);
+        for (int i = 1; i <= kvClients; i++) {
+            names.add("v" + i);
+        }
         truth = new TxnTruth(g, r, bank::placement, bank.total(), names);
         startSetup();
         for (String c : names.subList(g, names.size())) {
-            clients.put(c, client(c, bank.workload(readShare), 15 + random.nextInt(30)));
+            clients.put(c, client(c, c.startsWith("v") ? kv.workload() : bank.workload(readShare), 15 + random.nextInt(30)));
         }
         for (int k = 1; k <= g; k++) {
             startGroup(k, timing);
@@ -122,7 +128,7 @@ final class TxnSim implements SimCluster.Observer {
                 checkpointEvery, 1 + random.nextInt(6));
         for (String id : ids) {
             PaxosHost host = new PaxosHost(id, s -> {
-                Services services = new Services(k);
+                Services services = new Services(k, groups.size());
                 PaxosNode node = new PaxosNode(cfg, id, services, new Random(s));
                 node.enableTxn(groups, k, services.txns(), timing);
                 return node;

@@ -9,7 +9,8 @@ import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
 
 /**
- * Layer 3: two-phase commit over Paxos groups under {@link TxnSim}, one run per seed (2 or 3 groups
+ * Layer 3: two-phase commit over Paxos groups under {@link TxnSim}, for the bank's transfers and the
+ * key-value store's transactions with guards ({@link KvModel}), one run per seed (2 or 3 groups
  * of 1 or 3 nodes; drop, duplication, reordering, late messages, partitions, crashes at any step and
  * at every 2PC point, restarts, whole groups down). A failure names its seed and event;
  * {@code -Dsim.seed=N} replays exactly that seed, {@code -Dsim.seeds=K} runs seeds 1..K (1,000 by
@@ -22,7 +23,7 @@ class TxnSimTest {
             "2pc-before-send-commit", "2pc-before-send-ack");
 
     @Test
-    void everySeedIsAtomicConservesMoneyAndIsLive() {
+    void everySeedIsAtomicConservesMoneyKeepsGuardsAndIsLive() {
         Seeds seeds = Seeds.fromProperties(1000);
         long started = System.nanoTime();
         long cpuStarted = ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime();
@@ -32,6 +33,7 @@ class TxnSimTest {
                 insufficient = 0, busyAnswers = 0, reads = 0, busyReads = 0;
         TreeMap<String, Long> points = new TreeMap<>();
         TreeMap<String, Long> sent = new TreeMap<>();
+        long kvAcross = 0, kvAlone = 0, kvFailed = 0, kvBusy = 0, kvReads = 0, kvPrepared = 0;
         for (long seed = seeds.first(); seed < seeds.end(); seed++) {
             TxnSim.Stats s = runSeed(seed);
             events += s.events();
@@ -63,7 +65,16 @@ class TxnSimTest {
             reads += c.reads();
             busyReads += c.busyReads();
             c.sent().forEach((k, n) -> sent.merge(k, n, Long::sum));
+            kvAcross += c.kv().committedAcross();
+            kvAlone += c.kv().committedAlone();
+            kvFailed += c.kv().failed();
+            kvBusy += c.kv().busy();
+            kvReads += c.kv().reads();
+            kvPrepared += c.kv().prepared();
         }
+        System.out.printf("2pc sim, key-value store: %d transactions committed across groups, %d within one, %d failed"
+                + " a guard, %d participants prepared, %d reads, %d busy answers%n", kvAcross, kvAlone, kvFailed,
+                kvPrepared, kvReads, kvBusy);
         System.out.printf("2pc sim: %d seeds from %d (%d of 3 groups, %d with groups of 1 node), %d events; %d"
                         + " transactions across groups: %d committed, %d aborted (%d timeouts, %d busy, %d refused);"
                         + " %d committed within a group, %d insufficient, %d busy answers, %d reads (%d busy); %d requests"
@@ -85,6 +96,8 @@ class TxnSimTest {
             assertTrue(committed > 0 && timeouts > 0 && busyAborts > 0 && refused > 0 && intra > 0 && insufficient > 0
                     && busyAnswers > 0 && reads > 0 && busyReads > 0 && busyRetries > 0 && sent.getOrDefault("Inquire", 0L) > 0,
                     "the runs never reached a path they are meant to cover");
+            assertTrue(kvAcross > 0 && kvAlone > 0 && kvFailed > 0 && kvBusy > 0 && kvReads > 0 && kvPrepared > 0,
+                    "the key-value clients never reached a path they are meant to cover");
         }
     }
 

@@ -32,35 +32,43 @@ import synod.txn.TxnTable;
  */
 final class TxnTruth implements GroupReference.Listener {
 
-    /** A transaction across groups, as the references executed it. */
+    /** A transaction across groups, as the references executed it: a transfer's, or a key-value transaction's. */
     private static final class Tx {
         final String txid;
         final Op.Transfer transfer;
+        final Op.KvTxn kv;
         final int coord;
-        final int part;
+        final TreeSet<Integer> parts;
         /** Per group, the decision its log executed (true: commit). */
         final TreeMap<Integer, Boolean> decided = new TreeMap<>();
         /** Groups whose log executed a PREPARED record: the yes votes. */
         final TreeSet<Integer> prepared = new TreeSet<>();
 
-        Tx(String txid, Op.Transfer transfer, int coord, int part) {
+        Tx(String txid, Op op, int coord, java.util.Set<Integer> parts) {
             this.txid = txid;
-            this.transfer = transfer;
+            this.transfer = op instanceof Op.Transfer t ? t : null;
+            this.kv = op instanceof Op.KvTxn k ? k : null;
             this.coord = coord;
-            this.part = part;
+            this.parts = new TreeSet<>(parts);
+        }
+
+        Object op() {
+            return transfer != null ? transfer : kv;
         }
     }
 
     /** What the transactions did, for the test's summary and its coverage guard. */
     record Counts(long began, long committed, long aborted, long timeouts, long busyAborts, long intraCommitted,
                   long insufficient, long refused, long busyAnswers, long reads, long busyReads,
-                  TreeMap<String, Long> sent) {}
+                  TreeMap<String, Long> sent, KvModel.Counts kv) {}
 
     private final TreeMap<Integer, GroupReference> refs = new TreeMap<>();
     private final TreeMap<Integer, ChosenLog> logs = new TreeMap<>();
     private final ToIntFunction<String> placement;
     private final long total;
     private final TreeMap<String, Long> model = new TreeMap<>();
+    /** The key-value store as the committed writes alone give it. */
+    private final KvModel kv;
     /** Per group whose accounts are open, which accounts. */
     private final TreeMap<Integer, List<String>> accounts = new TreeMap<>();
     private final TreeMap<String, Tx> txns = new TreeMap<>();
@@ -80,8 +88,9 @@ final class TxnTruth implements GroupReference.Listener {
     TxnTruth(int groups, int replicas, ToIntFunction<String> placement, long total, List<String> clients) {
         this.placement = placement;
         this.total = total;
+        this.kv = new KvModel(groups);
         for (int g = 1; g <= groups; g++) {
-            GroupReference ref = new GroupReference(g, clients, this);
+            GroupReference ref = new GroupReference(g, groups, clients, this);
             refs.put(g, ref);
             logs.put(g, new ChosenLog(replicas / 2 + 1, ref));
         }
@@ -93,7 +102,7 @@ final class TxnTruth implements GroupReference.Listener {
 
     Counts counts() {
         return new Counts(txns.size(), committed, aborted, timeouts, busyAborts, intraCommitted, insufficient, refused,
-                busyAnswers, reads, busyReads, sent);
+                busyAnswers, reads, busyReads, sent, kv.counts());
     }
 
     /** A digest of what the references executed, for the determinism test. */
@@ -118,6 +127,14 @@ final class TxnTruth implements GroupReference.Listener {
             onTransfer(g, client, seq, t, a.result());
         } else if (op instanceof Op.Balance b) {
             onRead(g, b, a.result());
+        } else if (op instanceof Op.KvTxn t) {
+            if (a.result() == null) {
+                began(g, client, seq, t, kv.participants(t, g));
+            } else {
+                kv.onTxn(g, t, a.result());
+            }
+        } else if (op instanceof Op.Put || op instanceof Op.Get || op instanceof Op.Delete) {
+            kv.onOne(g, op, a.result());
         }
         if (!(op instanceof Op.Txn) && a.result() != null) {
             answered(client, seq, a.result());
@@ -131,22 +148,9 @@ final class TxnTruth implements GroupReference.Listener {
     private void onTransfer(int g, String client, long seq, Op.Transfer t, Result r) {
         String id = PaxosTruth.id(client, seq);
         if (r == null) { // a transaction across groups began here (or a retry found it running)
-            TxnTable.Coord mine = null;
-            for (TxnTable.Coord c : refs.get(g).services().txns().coords().values()) {
-                if (c.client().equals(client) && c.seq() == seq && !c.decided()) {
-                    Sim.expect(mine == null, "request %s runs as two transactions, %s and %s", id, mine, c);
-                    mine = c;
-                }
-            }
-            Sim.expect(mine != null, "group %d deferred %s (%s) but runs no transaction for it", g, id, t);
-            if (!txns.containsKey(mine.txid())) {
-                int to = placement.applyAsInt(t.to());
-                Sim.expect(g == placement.applyAsInt(t.from()) && to != g && mine.remote().keySet().equals(
-                        java.util.Set.of(to)), "%s: transaction %s coordinated by group %d writes groups %s", t,
-                        mine.txid(), g, mine.remote().keySet());
-                txns.put(mine.txid(), new Tx(mine.txid(), t, g, to));
-                current.put(id, mine.txid());
-            }
+            int to = placement.applyAsInt(t.to());
+            Sim.expect(g == placement.applyAsInt(t.from()) && to != g, "%s: a transaction coordinated by group %d", t, g);
+            began(g, client, seq, t, java.util.Set.of(to));
         } else if (r instanceof Result.Committed) {
             Long from = model.get(t.from());
             Sim.expect(from != null && model.containsKey(t.to()) && from >= t.amount()
@@ -161,6 +165,25 @@ final class TxnTruth implements GroupReference.Listener {
                     t.from(), from);
         } else if (r instanceof Result.Aborted ab) {
             noSuchAccount(ab.reason(), t);
+        }
+    }
+
+    /** Request {@code client}#{@code seq} ({@code op}) runs as a transaction coordinated by {@code g} over groups {@code parts}. */
+    private void began(int g, String client, long seq, Op op, java.util.Set<Integer> parts) {
+        String id = PaxosTruth.id(client, seq);
+        TxnTable.Coord mine = null;
+        for (TxnTable.Coord c : refs.get(g).services().txns().coords().values()) {
+            if (c.client().equals(client) && c.seq() == seq && !c.decided()) {
+                Sim.expect(mine == null, "request %s runs as two transactions, %s and %s", id, mine, c);
+                mine = c;
+            }
+        }
+        Sim.expect(mine != null, "group %d deferred %s (%s) but runs no transaction for it", g, id, op);
+        if (!txns.containsKey(mine.txid())) {
+            Sim.expect(mine.remote().keySet().equals(parts), "%s: transaction %s coordinated by group %d writes groups"
+                    + " %s, not %s", op, mine.txid(), g, mine.remote().keySet(), parts);
+            txns.put(mine.txid(), new Tx(mine.txid(), op, g, parts));
+            current.put(id, mine.txid());
         }
     }
 
@@ -189,11 +212,14 @@ final class TxnTruth implements GroupReference.Listener {
         Tx tx = txns.get(e.txid());
         Sim.expect(tx != null, "group %d executed %s of a transaction no group began", g, e);
         TxnTable table = refs.get(g).services().txns();
-        if (e instanceof TxnEntry.Prepare) {
-            Sim.expect(g == tx.part, "group %d executed %s, but %s writes group %d", g, e, tx.transfer, tx.part);
+        if (e instanceof TxnEntry.Prepare prep) {
+            Sim.expect(tx.parts.contains(g), "group %d executed %s, but %s writes groups %s", g, e, tx.op(), tx.parts);
             TxnTable.Part p = table.part(tx.txid);
             if (p != null && p.state() == TxnTable.State.PREPARED) {
                 tx.prepared.add(g);
+            }
+            if (tx.kv != null && p != null) {
+                kv.onPrepare(g, prep, p);
             }
         } else if (e instanceof TxnEntry.Decide) {
             TxnTable.State s = g == tx.coord ? stateOf(table.coord(tx.txid)) : stateOf(table.part(tx.txid));
@@ -217,10 +243,14 @@ final class TxnTruth implements GroupReference.Listener {
         Sim.expect(tx.decided.containsKey(tx.coord), "group %d applied %s for %s before its coordinator group %d"
                 + " decided it", g, commit ? "COMMIT" : "ABORT", tx.txid, tx.coord);
         tx.decided.forEach((other, c) -> Sim.expect(c == commit, "atomicity: %s (%s) decided %s in group %d and %s in"
-                + " group %d", tx.txid, tx.transfer, c ? "COMMIT" : "ABORT", other, commit ? "COMMIT" : "ABORT", g));
+                + " group %d", tx.txid, tx.op(), c ? "COMMIT" : "ABORT", other, commit ? "COMMIT" : "ABORT", g));
         if (g == tx.coord && had == null && commit) {
-            Sim.expect(tx.prepared.contains(tx.part), "%s committed, but group %d never prepared it (no yes vote in its"
-                    + " log)", tx.txid, tx.part);
+            Sim.expect(tx.prepared.containsAll(tx.parts), "%s committed, but of groups %s only %s prepared it (a yes"
+                    + " vote in the log)", tx.txid, tx.parts, tx.prepared);
+            if (tx.kv != null) {
+                kv.commit(tx.txid, tx.kv);
+                return;
+            }
             Long from = model.get(tx.transfer.from());
             Sim.expect(from != null && from >= tx.transfer.amount() && model.containsKey(tx.transfer.to()),
                     "%s (%s) committed, but the model has %s: %s", tx.txid, tx.transfer, tx.transfer.from(), from);
@@ -257,6 +287,9 @@ final class TxnTruth implements GroupReference.Listener {
         boolean commit = tx.decided.get(tx.coord);
         Sim.expect(commit == c.result() instanceof Result.Committed, "%s answered %s, but %s decided %s", id, c.result(),
                 tx.txid, commit ? "COMMIT" : "ABORT");
+        if (c.result() instanceof Result.Failed f) {
+            kv.failedAnswer(tx.txid, f);
+        }
         if (commit) {
             committed++;
         } else {
@@ -291,6 +324,28 @@ final class TxnTruth implements GroupReference.Listener {
         }
         Sim.expect(accounts.size() < refs.size() || sum == total,
                 "conservation: the groups hold %d, counting prepared writes by their undo images, not %d", sum, total);
+        for (var e : kv.keys().entrySet()) {
+            String have = committedKey(e.getValue(), e.getKey());
+            kv.checkStored(e.getValue(), e.getKey(), have);
+        }
+    }
+
+    /** What {@code key} holds in group {@code g}, an undecided transaction's tentative write counted by its undo image. */
+    private String committedKey(int g, String key) {
+        Services s = refs.get(g).services();
+        String holder = s.txns().lockHolder(key);
+        Tx tx = holder == null ? null : txns.get(holder);
+        if (holder == null || (tx != null && Boolean.TRUE.equals(tx.decided.get(tx.coord)))) {
+            return s.kv().get(key);
+        }
+        List<TxnStore.Image> undo = g == TxnTable.coordinatorOf(holder) ? s.txns().coord(holder).undo()
+                : s.txns().part(holder).undo();
+        for (TxnStore.Image img : undo) {
+            if (img.kv() && img.item().equals(key)) {
+                return img.value(); // the first image of the key: what it held before the transaction
+            }
+        }
+        throw new Sim.SimFailure(key + " in group " + g + " is locked by " + holder + " without an undo image");
     }
 
     private long committedValue(int g, String acct) {
@@ -348,8 +403,8 @@ final class TxnTruth implements GroupReference.Listener {
     /** Quiet: every transaction is decided by its coordinator group, and every participant applied that decision. */
     void checkQuiet() {
         for (Tx tx : txns.values()) {
-            Sim.expect(tx.decided.containsKey(tx.coord) && tx.decided.containsKey(tx.part),
-                    "quiet, but %s (%s) is decided only in groups %s", tx.txid, tx.transfer, tx.decided);
+            Sim.expect(tx.decided.containsKey(tx.coord) && tx.decided.keySet().containsAll(tx.parts),
+                    "quiet, but %s (%s) is decided only in groups %s", tx.txid, tx.op(), tx.decided);
         }
     }
 

@@ -38,7 +38,7 @@ class TxnClusterTest {
     TxnClusterTest() {
         for (int g = 1; g <= 2; g++) {
             for (String id : layout.get(g - 1)) {
-                Services s = new Services(g);
+                Services s = new Services(g, layout.size());
                 PaxosNode n = new PaxosNode(PaxosConfig.of(layout.get(g - 1)), id, s, new Random(id.hashCode()));
                 n.enableTxn(layout, g, s.txns(), TxnAgent.Timing.DEFAULT);
                 nodes.put(id, n);
@@ -148,5 +148,133 @@ class TxnClusterTest {
         assertEquals("2PC timeout: group 2 did not vote", ((Result.Aborted) r).reason());
         assertEquals(10, balance("n2", "1"));
         assertNull(services.get("n3").txns().lockHolder("1"));
+    }
+
+    // ---- the key-value store over the two groups: a, c live in group 1, b, d in group 2 (KvShard) ----
+
+    private String value(String node, String key) {
+        return services.get(node).kv().get(key);
+    }
+
+    private Result last(String client) {
+        List<Result> rs = answers.get(client);
+        return rs.get(rs.size() - 1);
+    }
+
+    @Test
+    void theKeysOfTheseTestsLiveWhereTheyAreSaidTo() {
+        assertEquals(List.of(1, 2, 1, 2), List.of("a", "b", "c", "d").stream()
+                .map(k -> synod.app.KvShard.groupOf(k, 2)).toList());
+    }
+
+    @Test
+    void aKeyValueTransactionAcrossGroupsCommitsOnBothSidesAndReleasesItsLocks() {
+        request("t", 1, new Op.KvTxn(List.of(new TxnOp.Put("a", "1"), new TxnOp.Put("b", "2"),
+                new TxnOp.ExpectAbsent("c"), new TxnOp.Delete("d"))));
+        run(100);
+        assertInstanceOf(Result.Committed.class, last("t"));
+        for (String id : layout.get(0)) {
+            assertEquals("1", value(id, "a"), id);
+            assertNull(services.get(id).txns().lockHolder("a"));
+            assertNull(services.get(id).txns().lockHolder("c"), id + ": a guard's lock goes with the decision");
+            assertEquals(0, services.get(id).txns().coords().size(), id + ": acknowledged, so forgotten");
+        }
+        for (String id : layout.get(1)) {
+            assertEquals("2", value(id, "b"), id);
+            assertNull(services.get(id).txns().lockHolder("b"));
+        }
+    }
+
+    @Test
+    void aGuardThatDoesNotHoldAtAParticipantFailsTheTransactionAndChangesNothing() {
+        request("kv", 2, new Op.Put("b", "5"));
+        run(50);
+        request("t", 1, new Op.KvTxn(List.of(new TxnOp.Put("a", "1"), new TxnOp.Expect("b", "6"),
+                new TxnOp.Put("d", "4"))));
+        run(100);
+        assertEquals(new Result.Failed("b is 5"), last("t"));
+        for (String id : layout.get(0)) {
+            assertNull(value(id, "a"), id + ": the coordinator's tentative put is undone");
+            assertNull(services.get(id).txns().lockHolder("a"));
+        }
+        for (String id : layout.get(1)) {
+            assertEquals("5", value(id, "b"), id);
+            assertNull(value(id, "d"), id);
+            assertNull(services.get(id).txns().lockHolder("d"));
+        }
+    }
+
+    @Test
+    void aGuardThatDoesNotHoldAtTheCoordinatorFailsAtOnce() {
+        request("t", 1, new Op.KvTxn(List.of(new TxnOp.Expect("a", "1"), new TxnOp.Put("b", "2"))));
+        run(50);
+        assertEquals(new Result.Failed("a is absent"), last("t"));
+        assertNull(value("n5", "b"));
+        assertEquals(0, services.get("n4").txns().parts().size(), "group 2 never heard of it");
+    }
+
+    @Test
+    void aTransactionOfOneGroupsKeysIsOneEntryWithoutTwoPhaseCommit() {
+        request("t", 1, new Op.KvTxn(List.of(new TxnOp.Put("a", "1"), new TxnOp.Put("c", "3"))));
+        run(50);
+        assertInstanceOf(Result.Committed.class, last("t"));
+        for (String id : layout.get(0)) {
+            assertEquals("1", value(id, "a"), id);
+            assertEquals("3", value(id, "c"), id);
+            assertEquals(1, services.get(id).txns().watermark(), id + ": no transaction was numbered");
+        }
+        request("t", 1, new Op.KvTxn(List.of(new TxnOp.Expect("a", "1"), new TxnOp.Expect("c", "4"),
+                new TxnOp.Put("e", "5"))));
+        run(50);
+        assertEquals(new Result.Failed("c is 3"), last("t"));
+        assertNull(value("n2", "e"));
+    }
+
+    @Test
+    void aKeyOfAnotherGroupIsRefusedThere() {
+        request("kv", 1, new Op.Put("b", "1"));
+        run(50);
+        assertEquals(new Result.Elsewhere("b", 2), last("kv"));
+        assertNull(value("n1", "b"));
+    }
+
+    @Test
+    void aReadOfAKeyATransactionHoldsIsBusyUntilTheDecision() {
+        layout.get(1).forEach(nodes::remove); // group 2 never votes: group 1 holds a until its timeout
+        request("t", 1, new Op.KvTxn(List.of(new TxnOp.Put("a", "1"), new TxnOp.Put("b", "2"))));
+        run(20);
+        request("r", 1, new Op.Get("a"));
+        run(5);
+        assertInstanceOf(Result.Busy.class, last("r"), "the tentative put is not readable");
+        request("w", 1, new Op.Put("a", "9"));
+        run(5);
+        assertInstanceOf(Result.Busy.class, last("w"), "nor overwritten");
+        run(400);
+        assertEquals(new Result.Aborted("2PC timeout: group 2 did not vote"), last("t"));
+        request("r", 1, new Op.Get("a"));
+        run(20);
+        assertEquals(new Result.NotFound("a"), last("r"));
+    }
+
+    @Test
+    void aGuardAndAWriteOfOneKeyAreACompareAndSetInOneGroupAndAcross() {
+        request("t", 1, new Op.KvTxn(List.of(new TxnOp.ExpectAbsent("a"), new TxnOp.Put("a", "1"))));
+        run(50);
+        assertInstanceOf(Result.Committed.class, last("t"));
+        request("t", 1, new Op.KvTxn(List.of(new TxnOp.Put("a", "2"), new TxnOp.ExpectAbsent("a"))));
+        run(50);
+        assertEquals(new Result.Failed("a is 1"), last("t"), "the guard reads the value before the write");
+        request("t", 1, new Op.KvTxn(List.of(new TxnOp.Expect("a", "1"), new TxnOp.Put("a", "2"),
+                new TxnOp.Expect("b", "9"), new TxnOp.Put("b", "3"))));
+        run(100);
+        assertEquals(new Result.Failed("b is absent"), last("t"));
+        assertEquals("1", value("n1", "a"), "undone from the guard's and the put's images");
+        request("t", 1, new Op.KvTxn(List.of(new TxnOp.Expect("a", "1"), new TxnOp.Put("a", "2"),
+                new TxnOp.ExpectAbsent("b"), new TxnOp.Put("b", "3"))));
+        run(100);
+        assertInstanceOf(Result.Committed.class, last("t"));
+        assertEquals("2", value("n3", "a"));
+        assertEquals("3", value("n6", "b"));
+        assertNull(services.get("n4").txns().lockHolder("b"));
     }
 }

@@ -32,14 +32,14 @@ class TxnInstallTest {
 
     @Test
     void aLeaderThatInstallsACheckpointResumesTheTransactionsInIt() {
-        Services donor = new Services(1); // what group 1's other replicas executed: a transfer to group 2 began
+        Services donor = new Services(1, 2); // what group 1's other replicas executed: a transfer to group 2 began
         donor.apply("master", 1, new Op.Open(List.of("1"), 10));
         donor.apply("master", 2, new Op.Place(List.of(new Op.Range("1", "3000", 1), new Op.Range("3001", "6000", 2))));
         assertNull(donor.apply("c", 1, new Op.Transfer("1", "3001", 4)).result(), "deferred: 2PC began");
         String txid = donor.txns().coords().keySet().iterator().next();
         JsonNode checkpoint = JSON.valueToTree(new Durable.Checkpoint(5, donor.snapshot(), JSON.createObjectNode()));
 
-        Services mine = new Services(1);
+        Services mine = new Services(1, 2);
         PaxosNode n1 = new PaxosNode(PaxosConfig.of(layout.get(0)), "n1", mine, new Random(1));
         n1.enableTxn(layout, 1, mine.txns(), new TxnAgent.Timing(10, 200, 400));
         lead(n1);

@@ -17,16 +17,16 @@ class TxnTableTest {
         public Refusal refusal(TxnOp op) {
             Long have = balances.get(op.item());
             if (have == null) {
-                return new Refusal("no account " + op.item(), false);
+                return new Refusal("no account " + op.item(), Outcome.Kind.ABORTED);
             }
-            return op instanceof TxnOp.Debit d && have < d.amount() ? new Refusal("insufficient balance", true) : null;
+            return op instanceof TxnOp.Debit d && have < d.amount() ? new Refusal("insufficient balance", Outcome.Kind.INSUFFICIENT) : null;
         }
 
         @Override
         public Image apply(TxnOp op) {
             long have = balances.get(op.item());
             balances.put(op.item(), have + (op instanceof TxnOp.Debit d ? -d.amount() : ((TxnOp.Credit) op).amount()));
-            return new Image(op.item(), have);
+            return Image.account(op.item(), have);
         }
 
         @Override
@@ -35,7 +35,7 @@ class TxnTableTest {
         }
 
         @Override
-        public void committed(String item) {}
+        public void committed(Image image) {}
     };
 
     @Test
