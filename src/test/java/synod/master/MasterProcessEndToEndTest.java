@@ -46,7 +46,7 @@ import synod.runtime.PortBlock;
 @Tag("end-to-end")
 public class MasterProcessEndToEndTest {
     /** Far above what each step needs (under a second or two) and far below the 30 s command timeout. */
-    static final long BOUND_MILLIS = 10_000;
+    static final long BOUND_MILLIS = 30_000;
     static final List<String> SETUP = List.of("CreateNode 1 100", "CreateNode 2 100", "Send 1 2 10", "Receive 2");
     static final String SETUP_DONE = "1 Transfer 10";
 

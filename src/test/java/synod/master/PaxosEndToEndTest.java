@@ -38,7 +38,7 @@ import synod.runtime.ClusterConfig;
  */
 @Tag("end-to-end")
 class PaxosEndToEndTest {
-    static final long BOUND_MILLIS = 10_000;
+    static final long BOUND_MILLIS = 30_000;
     /** A request waits up to requestMillis (5 s) for an election before it prints anything. */
     static final long ELECTION_MILLIS = 20_000;
     static final String TORN = "5b8f68f3 {\"rec\":\"promised\",\"ballot\":{\"round\":9";
@@ -378,7 +378,11 @@ class PaxosEndToEndTest {
     @Test
     void aMasterRefusesToWipeTheLogsOfARunningNode() throws Exception {
         config = MasterProcessEndToEndTest.privateConfig(tmp);
-        // a node started by hand with no master running serves alone, holding logs/n2/lock
+        // a node started by hand with no master running serves alone, holding logs/n2/lock (with a
+        // cluster key of its own: a node without one refuses to start)
+        Files.createDirectories(logs.resolve("n2"));
+        synod.runtime.ClusterKey.generate(new java.security.SecureRandom())
+                .save(logs.resolve("n2").resolve(synod.runtime.ClusterKey.FILE));
         Process hand = new ProcessBuilder(handNode("2")).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(tmp.resolve("hand-n2.out").toFile())).start();
         handStarted.add(hand);
