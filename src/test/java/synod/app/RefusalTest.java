@@ -63,4 +63,24 @@ class RefusalTest {
         refused(s.apply("c", new Op.Place(List.of(new Op.Range(null, "9", 1)))).result(), "range is missing");
         assertEquals(before, s.snapshot());
     }
+
+    @Test
+    void aKeyValueTransactionTheStoreCannotApplyIsRefusedThereToo() {
+        // what the edge refuses, should it reach a log anyway (written before the edge, say)
+        Services s = new Services(1, 3);
+        var before = s.snapshot();
+        refused(s.apply("c", 1, new Op.KvTxn(List.of())).result(), "no steps");
+        refused(s.apply("c", 2, new Op.KvTxn(null)).result(), "no steps");
+        refused(s.apply("c", 3, new Op.KvTxn(java.util.Arrays.asList(new synod.txn.TxnOp.Put("g", "1"), null)))
+                .result(), "not a put, del or expect");
+        refused(s.apply("c", 4, new Op.KvTxn(List.of(new synod.txn.TxnOp.Debit("1", 5)))).result(),
+                "not a put, del or expect");
+        refused(s.apply("c", 5, new Op.KvTxn(List.of(new synod.txn.TxnOp.Put("g", "1"),
+                new synod.txn.TxnOp.Delete("g")))).result(), "written twice");
+        refused(s.apply("c", 6, new Op.KvTxn(List.of(new synod.txn.TxnOp.Put(null, "1")))).result(), "key is missing");
+        refused(s.apply("c", 7, new Op.KvTxn(List.of(new synod.txn.TxnOp.Expect("g", null)))).result(),
+                "value is missing");
+        assertEquals(before, s.snapshot());
+        assertEquals(0, s.txns().coords().size(), "no transaction began");
+    }
 }
