@@ -21,8 +21,9 @@ import synod.core.Check;
  * A node's durable append-only log ({@code logs/<node>/paxos.log} and the like): one JSON object a
  * line, each with its number in the file and a checksum (see {@link LogFormat}), so that a line
  * damaged, missing or out of order anywhere but a torn end is refused. Records are opaque to it;
- * the caller encodes them, and names a record it cannot decode with {@link #damage}. Invariant: every record a {@link #sync} has returned for is on disk, in order, and a fresh
- * {@link #open} will return it; nothing unsynced is ever reported as durable.
+ * the caller encodes them, and names a record it cannot decode with {@link #damage}. Invariant:
+ * every record a {@link #sync} has returned for is on disk, in order, and a fresh {@link #open}
+ * will return it; nothing unsynced is ever reported as durable.
  *
  * <p>Durability, and what a crash at each point leaves:
  * <ul>

@@ -74,10 +74,51 @@ final class NemesisRun implements AutoCloseable {
     private final List<String> torn = new ArrayList<>();
     private volatile boolean stopping;
 
-    NemesisRun(Plan plan, Path dir) throws IOException, ClusterException {
+    /** Blocks of ports a run tries before it gives up: a block is probed free, not held (see {@link PortBlock}). */
+    static final int PORT_BLOCKS = 3;
+
+    /**
+     * Starts a run in {@code dir} on a free block of ports, and on another if a port of it was taken
+     * between the probe and the bind (the master or a node says it cannot listen).
+     */
+    static NemesisRun start(Plan plan, Path dir) throws IOException, ClusterException {
+        for (int block = 1; ; block++) {
+            Path here = dir.resolve("block" + block);
+            try {
+                return new NemesisRun(plan, here);
+            } catch (IOException | ClusterException e) {
+                if (block == PORT_BLOCKS || !aPortWasTaken(e, here)) {
+                    throw e;
+                }
+                System.err.println("nemesis: a port was taken (" + e.getMessage() + "); starting over on another block");
+            }
+        }
+    }
+
+    private static boolean aPortWasTaken(Exception e, Path dir) throws IOException {
+        if (String.valueOf(e.getMessage()).contains("cannot listen")) {
+            return true;
+        }
+        Path logs = dir.resolve("logs");
+        if (!Files.isDirectory(logs)) {
+            return false;
+        }
+        try (var nodes = Files.list(logs)) {
+            for (Path n : nodes.toList()) {
+                Path out = n.resolve("node.out");
+                if (Files.exists(out) && Files.readString(out).contains("cannot listen on")) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    private NemesisRun(Plan plan, Path dir) throws IOException, ClusterException {
         this.plan = plan;
         this.dir = dir;
         this.random = new Random(plan.seed());
+        Files.createDirectories(dir);
         Path config = dir.resolve("cluster.json");
         ClusterConfig cfg = PortBlock.write(Path.of("config", "cluster.json"), config);
         this.cluster = new PaxosCluster(cfg, dir.resolve("logs"), config, plan.seed());

@@ -54,8 +54,7 @@ class NemesisTest {
         List<Verdict> verdicts = new ArrayList<>();
         for (NemesisRun.Plan p : plans) {
             Path dir = tmp.resolve(p.groups() + "x" + p.replicas());
-            java.nio.file.Files.createDirectories(dir);
-            try (NemesisRun run = new NemesisRun(p, dir)) {
+            try (NemesisRun run = NemesisRun.start(p, dir)) {
                 run.startClients();
                 run.runCycles();
                 run.stopClients();
