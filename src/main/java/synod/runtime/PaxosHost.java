@@ -296,6 +296,12 @@ public final class PaxosHost implements Transport.Listener {
         }
         for (Output o : outs) {
             if (o.points().contains(crashAt) && claimCrash()) {
+                if (kind.startsWith("after-send-")) {
+                    // "after sending" means the messages are on the wire, not queued in this process:
+                    // written now, they reach their peers (on loopback, the peer's socket holds them
+                    // when the write returns) though the node dies right after.
+                    transport.flushQueued();
+                }
                 exit(3, "crash point " + crashAt + " reached");
             }
         }
