@@ -256,6 +256,22 @@ class LeaderTest {
     }
 
     @Test
+    void aFollowerFarBehindAsksForTheNextBatchAsSoonAsOneArrives() {
+        PaxosNode n = node(THREE, "n2");
+        n.tick();
+        n.step("n1", new PaxosMsg.Heartbeat(b(1, 1), 5)); // asks for 0.. (the test above)
+        Output first = n.step("n1", new PaxosMsg.CatchUpReply(0, List.of(
+                new PValue(b(1, 1), 0, value("a", 1)), new PValue(b(1, 1), 1, value("b", 1))), 0, null));
+        assertEquals(List.of(new Envelope("n1", new PaxosMsg.CatchUp(2))), first.sends(),
+                "still behind slot 5: the next batch at once, not at the next heartbeat");
+        Output rest = n.step("n1", new PaxosMsg.CatchUpReply(2, List.of(new PValue(b(1, 1), 2, value("c", 1)),
+                new PValue(b(1, 1), 3, value("d", 1)), new PValue(b(1, 1), 4, value("e", 1))), 0, null));
+        assertTrue(rest.sends().stream().noneMatch(e -> e.message() instanceof PaxosMsg.CatchUp), "caught up: no more");
+        assertTrue(n.step("n1", new PaxosMsg.CatchUpReply(2, List.of(), 0, null)).sends().isEmpty(),
+                "an answer that brings nothing asks nothing: no loop between two nodes");
+    }
+
+    @Test
     void aCandidateBehindAnAcceptorsCheckpointCatchesUpInsteadOfLeading() {
         PaxosNode n = node(THREE, "n1");
         PaxosMsg.Prepare p = messages(tickUntilPrepare(n), PaxosMsg.Prepare.class).get(0);
