@@ -25,6 +25,17 @@ public record ClusterConfig(int frameBytesMax, String nodeHeap, long startMillis
     public static final ClusterConfig DEFAULT = new ClusterConfig(1 << 20, "64m", 30_000, 30_000, 10_000, 10_000,
             "127.0.0.1", 7100, 7100, 25, 10, 5_000, true, null, null, Transport.Settings.BUFFER_BYTES_MAX);
 
+    /** Every field but the secret, which no error message or log line may show. */
+    @Override
+    public String toString() {
+        return "ClusterConfig[frameBytesMax=" + frameBytesMax + ", nodeHeap=" + nodeHeap + ", startMillis=" + startMillis
+                + ", commandMillis=" + commandMillis + ", stallMillis=" + stallMillis + ", helloMillis=" + helloMillis
+                + ", host=" + host + ", masterPort=" + masterPort + ", basePort=" + basePort + ", maxNodes=" + maxNodes
+                + ", tickMillis=" + tickMillis + ", requestMillis=" + requestMillis + ", authenticate=" + authenticate
+                + ", clusterId=" + clusterId + ", clusterKey=" + (clusterKey == null ? "null" : "(secret)")
+                + ", bufferBytesMax=" + bufferBytesMax + "]";
+    }
+
     /** This config with authentication on or off (the benchmark's two sides). */
     public ClusterConfig withAuthenticate(boolean on) {
         return new ClusterConfig(frameBytesMax, nodeHeap, startMillis, commandMillis, stallMillis, helloMillis, host,
