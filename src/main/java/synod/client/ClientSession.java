@@ -81,6 +81,11 @@ public final class ClientSession {
     private final java.util.Set<String> waiting = new java.util.HashSet<>();
     /** "client lock" to the token of the grant last delivered by a notice, so its release does not repeat it. */
     private final Map<String, Long> noticed = new java.util.HashMap<>();
+    /**
+     * Grants that came before the answer "waits" to the client's Lock, still unanswered (the answer
+     * was lost and a retry's comes from a reply cache): delivered right after that answer.
+     */
+    private final Map<String, PaxosMsg.Notice> early = new java.util.HashMap<>();
 
     /** Starts the retry timer; call on (or before starting) the loop. */
     public ClientSession(EventLoop loop, Transport transport, Groups groups, long retryMillis) {
@@ -120,6 +125,7 @@ public final class ClientSession {
         leaderHint.clear();
         waiting.clear();
         noticed.clear();
+        early.clear();
         all.forEach(p -> p.result().completeExceptionally(
                 new java.util.concurrent.CancellationException("the cluster was stopped")));
     }
@@ -221,13 +227,21 @@ public final class ClientSession {
                 }
                 pending.remove(r.client(), p);
                 p.result().complete(grants(p.request(), r.result()));
+                PaxosMsg.Notice due = p.request().op() instanceof Op.Lock l ? early.remove(key(r.client(), l.lock())) : null;
+                if (due != null && r.result() instanceof Result.Waiting) {
+                    onMessage(from, due);
+                }
             }
             return true;
         }
         if (m instanceof PaxosMsg.Notice n) {
+            Pending asking = n.client() == null ? null : pending.get(n.client());
             if (n.result() instanceof Result.Acquired a && waiting.remove(key(n.client(), a.lock()))) {
                 noticed.put(key(n.client(), a.lock()), a.token());
                 notices.accept(n);
+            } else if (n.result() instanceof Result.Acquired a && asking != null
+                    && asking.request().op() instanceof Op.Lock l && l.lock().equals(a.lock())) {
+                early.put(key(n.client(), a.lock()), n);
             } else {
                 LOG.debug("dropped {}: no client here is still waiting for it (another replica's copy)", n);
             }

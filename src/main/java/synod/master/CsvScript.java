@@ -92,7 +92,8 @@ public final class CsvScript {
             fatalToo.error(1, "an empty file: no header (" + HEADER + ") and no set");
             return null;
         }
-        String header = lines[first].strip().replaceAll("\\s*,\\s*", ",").replaceAll(",+$", "");
+        // a spreadsheet may begin the file with a byte order mark, and end the header with empty columns
+        String header = lines[first].replace("\uFEFF", "").strip().replaceAll("\\s*,\\s*", ",").replaceAll(",+$", "");
         if (!header.equalsIgnoreCase(HEADER)) {
             fatalToo.error(first + 1, "not a CSE535 header: '" + lines[first].strip() + "' (the first line must be "
                     + HEADER + ")");

@@ -83,4 +83,17 @@ class ClientSessionTest {
         assertEquals(new Result.Released("7", "c2", 2), unlock.join());
         assertEquals(List.of(), granted, "the release said it; the notice is a second copy");
     }
+
+    @Test
+    void aGrantThatOvertakesTheAnswerWaitsIsDeliveredRightAfterIt() {
+        session.onNotice(n -> granted.add(n.client() + " " + n.result()));
+        CompletableFuture<Result> lock = session.submit("c2", 1, new Op.Lock("7"), 1);
+        session.onMessage("n3", new PaxosMsg.Notice("c2", new Result.Acquired("7", 2)));
+        assertEquals(List.of(), granted, "not before the client has heard it waits");
+        session.onMessage("n1", new PaxosMsg.ClientReply("c2", 1, new Result.Waiting("7"), "n1"));
+        assertEquals(new Result.Waiting("7"), lock.join());
+        assertEquals(List.of("c2 " + new Result.Acquired("7", 2)), granted);
+        session.onMessage("n1", new PaxosMsg.Notice("c2", new Result.Acquired("7", 2)));
+        assertEquals(1, granted.size(), "another replica's copy");
+    }
 }

@@ -2,6 +2,7 @@ package synod.master;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -20,6 +21,9 @@ import synod.master.MasterProcessEndToEndTest.Master;
  */
 @Tag("end-to-end")
 class CsvPromptEndToEndTest {
+    /** The longest a set may take to print, start-up of its cluster included. */
+    static final long SET_SECONDS = 60;
+
     @TempDir
     Path tmp;
     Master master;
@@ -45,8 +49,27 @@ class CsvPromptEndToEndTest {
                 + "3,\"(C, D, 1)\",\"[n1, n2, n3, n4, n5]\"\n");
         master = new Master(tmp.resolve("logs").toAbsolutePath(), MasterProcessEndToEndTest.privateConfig(tmp),
                 List.of("--prompt", csv.toString()));
-        master.awaitOut("(A, B, 1) committed");
-        master.awaitOut("n5 : A=9, B=11, C=10, D=10, E=10, F=10, G=10, H=10, I=10, J=10");
+        setOutput("(A, B, 1) committed");
+        setOutput("n5 : A=9, B=11, C=10, D=10, E=10, F=10, G=10, H=10, I=10, J=10");
+    }
+
+    /**
+     * Waits for stdout line {@code want} as long as a set may take: five node JVMs starting and
+     * electing on a machine busy with other builds take longer than a print's bound.
+     */
+    private void setOutput(String want) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(SET_SECONDS);
+        while (true) {
+            String line = master.out.poll(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+            if (line == null || line.equals(Master.EOF)) {
+                fail("no stdout line '" + want + "' within " + SET_SECONDS + " s; stdout " + master.outSeen
+                        + ", stderr " + master.errSeen);
+            }
+            master.outSeen.add(line);
+            if (line.equals(want)) {
+                return;
+            }
+        }
     }
 
     @Test
@@ -77,9 +100,9 @@ class CsvPromptEndToEndTest {
     void quitEndsTheRunAndLeavesTheStatusAlone() throws Exception {
         start();
         master.send("", "PrintDB");
-        master.awaitOut("(B, C, 1) committed");
-        master.awaitOut("n5 : A=9, B=10, C=11, D=10, E=10, F=10, G=10, H=10, I=10, J=10");
-        master.awaitOut("n5 : A=9, B=10, C=11, D=10, E=10, F=10, G=10, H=10, I=10, J=10");
+        setOutput("(B, C, 1) committed");
+        setOutput("n5 : A=9, B=10, C=11, D=10, E=10, F=10, G=10, H=10, I=10, J=10");
+        setOutput("n5 : A=9, B=10, C=11, D=10, E=10, F=10, G=10, H=10, I=10, J=10");
         master.send("quit");
         master.awaitErr(l -> l.contains("quit: set 3 not run"), "what quit left out");
         assertEquals(0, master.awaitExit());
