@@ -49,6 +49,16 @@ final class Connection {
         this.lastReadMillis = openedMillis;
     }
 
+    /**
+     * A link of the cluster itself: one this process dialled (to a peer or its master), or one whose
+     * dialler proved the peer or master role. The memory budget never pauses these: pausing the
+     * master's link, then cutting it once paused for stallMillis, ended a node that a flood of
+     * clients had filled the budget of. Their bytes still count, so clients are paused the sooner.
+     */
+    boolean member() {
+        return outbound || role == Auth.Role.PEER || role == Auth.Role.MASTER;
+    }
+
     boolean midFrame() {
         return reader.midFrame();
     }

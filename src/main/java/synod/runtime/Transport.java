@@ -46,8 +46,9 @@ public final class Transport implements AutoCloseable {
     /** Limits; all in milliseconds or bytes. */
     /**
      * {@code bufferBytesMax}: the memory budget, for frames being read and frames waiting to be
-     * written across all of this process's connections; past it, the connections holding the most
-     * are not read from until the total falls below it again.
+     * written across all of this process's connections; past it, the clients' connections holding
+     * the most are not read from until the total falls below it again (the cluster's own links,
+     * {@link Connection#member}, always are).
      */
     public record Settings(long stallMillis, long helloMillis, long outBytesMax, long backoffMinMillis,
                            long backoffMaxMillis, long bufferBytesMax) {
@@ -300,7 +301,7 @@ public final class Transport implements AutoCloseable {
         if (!k.isValid() || !k.isReadable() || c.paused) {
             return;
         }
-        if (c.held() >= SMALL_HOLDING && buffered() >= settings.bufferBytesMax()) {
+        if (!c.member() && c.held() >= SMALL_HOLDING && buffered() >= settings.bufferBytesMax()) {
             c.pause(true);
             paused.add(c);
             LOG.debug("memory budget spent: not reading {} (holds {} bytes) for now", name(c), c.held());
