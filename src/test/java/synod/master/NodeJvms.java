@@ -9,14 +9,14 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /** What the tests that run a group of real node JVMs from a {@link PaxosCluster} in this JVM share. */
-final class NodeJvms {
+public final class NodeJvms {
     private NodeJvms() {}
 
     /**
      * Closes {@code cluster} (if any), puts back the class path the test replaced with the nodes'
      * (if it did), and kills and fails on any process whose command line names {@code tmp}.
      */
-    static void reap(PaxosCluster cluster, String classPath, Path tmp) {
+    public static void reap(PaxosCluster cluster, String classPath, Path tmp) {
         if (cluster != null) {
             cluster.close();
         }

@@ -29,14 +29,7 @@ class NemesisTest {
 
     @AfterEach
     void reap() {
-        if (classPath != null) {
-            System.setProperty("java.class.path", classPath);
-        }
-        String dir = tmp.toString();
-        List<ProcessHandle> left = ProcessHandle.allProcesses().filter(h -> h.info().commandLine().orElse("")
-                .contains(dir)).toList();
-        left.forEach(ProcessHandle::destroyForcibly);
-        assertTrue(left.isEmpty(), "processes left: " + left);
+        synod.master.NodeJvms.reap(null, classPath, tmp);
     }
 
     @Test
