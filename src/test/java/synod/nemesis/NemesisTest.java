@@ -56,6 +56,8 @@ class NemesisTest {
                 System.err.println("nemesis " + p.name() + ": " + v.acknowledged() + " ops acknowledged, "
                         + v.indeterminate() + " indeterminate, longest unavailability " + v.longestGap + "; violations "
                         + v.violations + (v.notes.isEmpty() ? "" : "; " + v.notes));
+                System.err.println("nemesis " + p.name() + ": catch-up after each restart (ms): " + v.events.stream()
+                        .filter(e -> e.restartMillis() >= 0).map(e -> String.valueOf(e.recoveredMillis())).toList());
             }
         }
         if (full && only == null) {
