@@ -114,6 +114,32 @@ public final class ClosedLoop {
         return new Setup(logs, cfg, fsyncs);
     }
 
+    /** A warm-up window, and how close two windows in a row must be for the system to count as warm. */
+    static final long STEADY_WINDOW_SECONDS = 5;
+    static final double STEADY_WITHIN = 0.05;
+
+    /**
+     * Unmeasured load until throughput stops rising: windows of {@link #STEADY_WINDOW_SECONDS} at
+     * {@code clients}, until one is within {@link #STEADY_WITHIN} of the one before (or below it),
+     * for at least {@code minSeconds} and at most {@code maxSeconds}. A fixed warm-up measured nine
+     * sharded nodes on two cores while they still compiled: their throughput went on rising for more
+     * than a minute. Returns the windows' rates, so that a report can say how long warming took.
+     */
+    public static List<Double> warmUntilSteady(Target target, int clients, long minSeconds, long maxSeconds)
+            throws InterruptedException {
+        List<Double> rates = new ArrayList<>();
+        long spent = 0;
+        while (spent < maxSeconds) {
+            rates.add(run(target, clients, STEADY_WINDOW_SECONDS).checked("warm-up").opsPerSecond());
+            spent += STEADY_WINDOW_SECONDS + WARMUP_MILLIS / 1000;
+            int n = rates.size();
+            if (spent >= minSeconds && n >= 2 && rates.get(n - 1) <= rates.get(n - 2) * (1 + STEADY_WITHIN)) {
+                break;
+            }
+        }
+        return rates;
+    }
+
     public static Run run(Target target, int clients, long seconds) throws InterruptedException {
         return run(target, clients, seconds, List.of());
     }

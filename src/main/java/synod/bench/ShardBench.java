@@ -22,6 +22,8 @@ public final class ShardBench {
     private static final int REPLICAS = 3;
     private static final int ITEMS_PER_GROUP = 3000;
     private static final long BALANCE = 1_000_000_000L;
+    /** The longest warm-up: past it the figures are taken anyway, and the warm-up line shows the trend. */
+    private static final long WARM_SECONDS_MAX = 180;
 
     private ShardBench() {}
 
@@ -105,10 +107,13 @@ public final class ShardBench {
     /** Warms the cluster up unmeasured, then measures each client count. */
     private static List<Point> points(PaxosCluster cluster, int groups, double cross, long seconds)
             throws Exception {
-        // Nine node JVMs share two cores and each sees a third of the load: they take about three
-        // times as long as one group's three to compile what they run, so they warm up three times as long.
+        // Nine node JVMs share two cores and each sees a third of the load: they take far longer than
+        // one group's three to compile what they run, so both warm until their throughput is steady.
         try (Target warm = new Transfers(cluster, "warm-", groups, cross, 64)) {
-            ClosedLoop.run(warm, 64, ClosedLoop.PRIME_SECONDS * groups);
+            List<Double> rates = ClosedLoop.warmUntilSteady(warm, 64, ClosedLoop.PRIME_SECONDS, WARM_SECONDS_MAX);
+            System.out.printf("(%s warmed %d s: %s ops/s)%n", groups > 1 ? "sharded" : "1 group",
+                    rates.size() * (ClosedLoop.STEADY_WINDOW_SECONDS + 1),
+                    String.join(" ", rates.stream().map(r -> String.format("%.0f", r)).toList()));
         }
         List<Point> runs = new ArrayList<>();
         for (int clients : Workload.CONCURRENCY) {
