@@ -123,14 +123,19 @@ public final class ClosedLoop {
      * {@code clients}, until one is within {@link #STEADY_WITHIN} of the one before (or below it),
      * for at least {@code minSeconds} and at most {@code maxSeconds}. A fixed warm-up measured nine
      * sharded nodes on two cores while they still compiled: their throughput went on rising for more
-     * than a minute. Returns the windows' rates, so that a report can say how long warming took.
+     * than a minute. {@code window} makes window i's target. Returns the windows' rates, so that a
+     * report can say how long warming took.
      */
-    public static List<Double> warmUntilSteady(Target target, int clients, long minSeconds, long maxSeconds)
-            throws InterruptedException {
+    public static List<Double> warmUntilSteady(java.util.function.IntFunction<Target> window, int clients,
+                                               long minSeconds, long maxSeconds) throws Exception {
         List<Double> rates = new ArrayList<>();
         long spent = 0;
         while (spent < maxSeconds) {
-            rates.add(run(target, clients, STEADY_WINDOW_SECONDS).checked("warm-up").opsPerSecond());
+            // A target of its own each window: each run numbers its requests from 1 again, and a
+            // client id reused with old numbers would be answered from the reply cache, or not at all.
+            try (Target t = window.apply(rates.size())) {
+                rates.add(run(t, clients, STEADY_WINDOW_SECONDS).checked("warm-up").opsPerSecond());
+            }
             spent += STEADY_WINDOW_SECONDS + WARMUP_MILLIS / 1000;
             int n = rates.size();
             if (spent >= minSeconds && n >= 2 && rates.get(n - 1) <= rates.get(n - 2) * (1 + STEADY_WITHIN)) {

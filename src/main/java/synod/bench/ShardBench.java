@@ -109,12 +109,11 @@ public final class ShardBench {
             throws Exception {
         // Nine node JVMs share two cores and each sees a third of the load: they take far longer than
         // one group's three to compile what they run, so both warm until their throughput is steady.
-        try (Target warm = new Transfers(cluster, "warm-", groups, cross, 64)) {
-            List<Double> rates = ClosedLoop.warmUntilSteady(warm, 64, ClosedLoop.PRIME_SECONDS, WARM_SECONDS_MAX);
-            System.out.printf("(%s warmed %d s: %s ops/s)%n", groups > 1 ? "sharded" : "1 group",
-                    rates.size() * (ClosedLoop.STEADY_WINDOW_SECONDS + 1),
-                    String.join(" ", rates.stream().map(r -> String.format("%.0f", r)).toList()));
-        }
+        List<Double> rates = ClosedLoop.warmUntilSteady(w -> new Transfers(cluster, "warm" + w + "-", groups, cross, 64),
+                64, ClosedLoop.PRIME_SECONDS, WARM_SECONDS_MAX);
+        System.out.printf("(%s warmed %d s: %s ops/s)%n", groups > 1 ? "sharded" : "1 group",
+                rates.size() * (ClosedLoop.STEADY_WINDOW_SECONDS + 1),
+                String.join(" ", rates.stream().map(r -> String.format("%.0f", r)).toList()));
         List<Point> runs = new ArrayList<>();
         for (int clients : Workload.CONCURRENCY) {
             try (Transfers t = new Transfers(cluster, "t" + clients + "-", groups, cross, clients)) {
