@@ -9,15 +9,20 @@ import java.util.Random;
  * disappear inside coarse vertices and can never be cut. A vertex with no eligible neighbour is
  * matched with the previous such vertex (as METIS pairs leftovers), so that a graph with many
  * isolated vertices (items no recent transaction touched) still shrinks. No coarse vertex may weigh
- * more than {@code maxVertexWeight}: heavier ones would make a balanced partition impossible.
+ * more than {@code maxVertexWeight}: heavier ones would make a balanced partition impossible. Two
+ * vertices fixed to different parts are never matched; a coarse vertex is fixed where its fine ones are.
  */
 final class Coarsen {
-    /** The coarse graph, and for each fine vertex its coarse vertex. */
-    record Level(Graph coarse, int[] map) {}
+    /** The coarse graph, for each fine vertex its coarse vertex, and each coarse vertex's fixed part (-1: free). */
+    record Level(Graph coarse, int[] map, int[] fixed) {}
 
     private Coarsen() {}
 
-    static Level step(Graph g, long maxVertexWeight, Random rnd) {
+    private static boolean compatible(int[] fixed, int u, int v) {
+        return fixed[u] == -1 || fixed[v] == -1 || fixed[u] == fixed[v];
+    }
+
+    static Level step(Graph g, long maxVertexWeight, Random rnd, int[] fixed) {
         int n = g.n;
         int[] match = new int[n];
         java.util.Arrays.fill(match, -1);
@@ -31,13 +36,14 @@ final class Coarsen {
             int bestW = 0;
             for (int e = g.xadj[u]; e < g.xadj[u + 1]; e++) {
                 int v = g.adj[e];
-                if (match[v] == -1 && g.ewgt[e] > bestW && (long) g.vwgt[u] + g.vwgt[v] <= maxVertexWeight) {
+                if (match[v] == -1 && g.ewgt[e] > bestW && (long) g.vwgt[u] + g.vwgt[v] <= maxVertexWeight
+                        && compatible(fixed, u, v)) {
                     best = v;
                     bestW = g.ewgt[e];
                 }
             }
             if (best == -1 && leftover != -1 && match[leftover] == -1
-                    && (long) g.vwgt[u] + g.vwgt[leftover] <= maxVertexWeight) {
+                    && (long) g.vwgt[u] + g.vwgt[leftover] <= maxVertexWeight && compatible(fixed, u, leftover)) {
                 best = leftover;
                 leftover = -1;
             }
@@ -65,8 +71,11 @@ final class Coarsen {
             }
         }
         int[] cw = new int[cn];
+        int[] cfixed = new int[cn];
+        java.util.Arrays.fill(cfixed, -1);
         for (int u = 0; u < n; u++) {
             cw[map[u]] += g.vwgt[u];
+            cfixed[map[u]] = Math.max(cfixed[map[u]], fixed[u]);
         }
         int m = g.adj.length;
         int[] us = new int[m];
@@ -83,7 +92,7 @@ final class Coarsen {
             }
         }
         return new Level(Graph.of(cw, java.util.Arrays.copyOf(us, k), java.util.Arrays.copyOf(vs, k),
-                java.util.Arrays.copyOf(ws, k)), map);
+                java.util.Arrays.copyOf(ws, k)), map, cfixed);
     }
 
     static int[] permutation(int n, Random rnd) {

@@ -30,7 +30,16 @@ final class Refine {
     /** How far above the cap a move may take a part within a pass: the heaviest vertex. */
     private final long slack;
 
+    /** Vertices that never move (fixed to their part). */
+    private final int[] fixed;
+
     Refine(Graph g, int k, int[] part, long cap) {
+        this(g, k, part, cap, null);
+    }
+
+    /** {@code fixed[u] >= 0}: u stays in its part (null: every vertex may move). */
+    Refine(Graph g, int k, int[] part, long cap, int[] fixed) {
+        this.fixed = fixed;
         this.g = g;
         this.k = k;
         this.part = part;
@@ -42,6 +51,10 @@ final class Refine {
             heaviest = Math.max(heaviest, w);
         }
         this.slack = heaviest;
+    }
+
+    private boolean frozen(int u) {
+        return fixed != null && fixed[u] >= 0;
     }
 
     /** The parts' total weight above the cap. */
@@ -86,7 +99,7 @@ final class Refine {
             int bestTo = -1;
             long bestGain = Long.MIN_VALUE;
             for (int u = 0; u < g.n; u++) {
-                if (part[u] != p) {
+                if (part[u] != p || frozen(u)) {
                     continue;
                 }
                 connect(u);
@@ -173,6 +186,9 @@ final class Refine {
 
     /** Pushes u's best move to a part it is connected to and fits in (with the slack), if it is on the boundary. */
     private void push(PriorityQueue<Move> heap, int u, int[] stamp) {
+        if (frozen(u)) {
+            return;
+        }
         connect(u);
         int a = part[u];
         int to = -1;
