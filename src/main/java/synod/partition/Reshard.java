@@ -13,10 +13,10 @@ import java.util.function.ToIntFunction;
  * an equal number of items); a transaction touching items a and b adds 1 to the edge a-b (one on
  * more items adds to every pair: its clique; a read of one item adds nothing), of weight
  * {@link #TXN_WEIGHT}. So that few items move, each group has an anchor, a vertex fixed to its part,
- * and every touched item an edge of weight 1 to its current group's anchor: moving it costs a little
- * cut. An item no transaction touched (free to go anywhere) stays where it is while its group holds
- * fewer than {@link #cap} items (so a group may end anywhere within the bound, not at an equal share:
- * an equal share would move untouched items for nothing); the rest go to the smallest groups.
+ * and every item an edge of weight 1 to its current group's anchor: moving an item costs 1, a
+ * transaction across groups 4, and the partitioner minimises their sum, every group within
+ * {@link #cap} items (a group may end anywhere within the bound, not at an equal share: an equal
+ * share would move items for nothing).
  *
  * <p>Pure and deterministic: a function of its arguments.
  */
@@ -50,7 +50,6 @@ public final class Reshard {
             }
         }
         Graph.Builder b = new Graph.Builder(n + groups); // vertex n+g: group g's anchor
-        boolean[] touched = new boolean[n];
         for (List<String> t : history) {
             for (int x = 0; x < t.size(); x++) {
                 Integer u = index.get(t.get(x));
@@ -58,8 +57,6 @@ public final class Reshard {
                     Integer v = index.get(t.get(y));
                     if (v != null && !v.equals(u)) {
                         b.edge(u, v, TXN_WEIGHT);
-                        touched[u] = true;
-                        touched[v] = true;
                     }
                 }
             }
@@ -70,39 +67,9 @@ public final class Reshard {
             fixed[n + g] = g;
         }
         for (int i = 0; i < n; i++) {
-            if (touched[i]) {
-                b.edge(i, n + current[i], 1);
-            }
+            b.edge(i, n + current[i], 1);
         }
         int[] part = Partitioner.partition(b.build(), groups, Partitioner.IMBALANCE, seed, fixed);
-        long cap = cap(n, groups);
-        long[] size = new long[groups]; // the touched items of each group, then the untouched kept there
-        for (int i = 0; i < n; i++) {
-            if (touched[i]) {
-                size[part[i]]++;
-            }
-        }
-        List<Integer> homeless = new ArrayList<>();
-        for (int i = 0; i < n; i++) {
-            if (!touched[i]) {
-                if (size[current[i]] < cap) {
-                    part[i] = current[i];
-                    size[current[i]]++;
-                } else {
-                    homeless.add(i);
-                }
-            }
-        }
-        for (int i : homeless) { // to the smallest group: room is certain, as k * cap >= n
-            int g = 0;
-            for (int h = 1; h < groups; h++) {
-                if (size[h] < size[g]) {
-                    g = h;
-                }
-            }
-            part[i] = g;
-            size[g]++;
-        }
         List<Move> moves = new ArrayList<>();
         for (int i = 0; i < n; i++) {
             if (part[i] != current[i]) {

@@ -91,4 +91,16 @@ class ReshardTest {
         assertEquals(Reshard.plan(ITEMS, ReshardTest::range, history, 3, 7),
                 Reshard.plan(ITEMS, ReshardTest::range, history, 3, 7));
     }
+
+    @Test
+    void aFewItemsOnMoreGroupsThanTheyFillStillGetAMapping() {
+        // 1, 2 in group 1, 3 in group 2, 4 in group 3; 1 and 4 trade: one of them joins the other
+        List<String> items = List.of("1", "2", "3", "4");
+        List<Reshard.Move> moves = Reshard.plan(items, i -> i.equals("1") || i.equals("2") ? 1 : i.equals("3") ? 2 : 3,
+                List.of(List.of("1", "4"), List.of("4", "1")), 3, 1);
+        assertEquals(1, moves.size(), moves.toString());
+        assertTrue(moves.get(0).item().equals("1") || moves.get(0).item().equals("4"), moves.toString());
+        assertTrue(Reshard.cap(4, 3) >= 2);
+        assertEquals(List.of(), Reshard.plan(List.of("1"), i -> 1, List.of(List.of("1", "1")), 2, 1));
+    }
 }
