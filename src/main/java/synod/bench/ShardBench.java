@@ -5,17 +5,26 @@ import java.util.List;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import java.nio.file.Path;
+import org.apache.commons.cli.CommandLine;
+import org.apache.commons.cli.DefaultParser;
+import org.apache.commons.cli.ParseException;
 import synod.app.Op;
 import synod.app.Result;
 import synod.master.PaxosCluster;
 
 /**
- * {@code bin/bench shard [SECONDS [CROSS%]]}: the sharded bank, 3 groups of 3 nodes, fsync on,
- * closed-loop clients at 1, 16 and 64 sending transfers of 1 between uniformly drawn items, CROSS%
- * of them to an item of another group (two-phase commit), the rest within the sender's group.
- * Beside it, in the same run, the single-group bank (one group of 3) under the same clients and
- * the same intra-group transfers: the baseline. Reports committed transfers per second, p50/p99
- * at the client, the fraction aborted, and the load generator's own CPU.
+ * {@code bin/bench shard}: the CSE535 Project 3 benchmark (its section 1.3) on the sharded bank, 3
+ * groups of 3 nodes, fsync on, closed-loop clients at 1, 16 and 64. The three knobs ({@link ShardMix}):
+ * {@code --read-only P%} balance reads, {@code --cross P%} of the transfers across groups (two-phase
+ * commit), {@code --skew Z} the Zipfian skew of item access (0 uniform .. 0.99, YCSB's generator).
+ * {@code --preset} names a standard mix. Beside it, in the same run, the single-group bank (one
+ * group of 3, items 1..3000) under the same clients and the same mix without cross-group transfers:
+ * the baseline. Reports committed requests per second, p50/p99 at the client, the fraction aborted,
+ * the resends a locked item caused per request, and the load generator's own CPU.
+ * {@code --save FILE.csv} also writes the mix's transactions as a Project 3 file.
+ * The old positional form {@code [SECONDS [CROSS%]]} still works.
  */
 public final class ShardBench {
     private static final int GROUPS = 3;
@@ -24,36 +33,159 @@ public final class ShardBench {
     private static final long BALANCE = 1_000_000_000L;
     /** The longest warm-up: past it the figures are taken anyway, and the warm-up line shows the trend. */
     private static final long WARM_SECONDS_MAX = 180;
+    /** The seed of the hot items' scramble and of the saved file. */
+    private static final long SEED = 535;
 
     private ShardBench() {}
 
+    /** Standard mixes on the bank: read-only fraction, cross-group fraction, skew. */
+    enum Preset {
+        /** YCSB workload A (50% reads, 50% updates, Zipfian 0.99), an update being a transfer. */
+        YCSB_A(new ShardMix(0.50, 0.10, 0.99)),
+        /** YCSB workload B (95% reads, Zipfian 0.99). */
+        YCSB_B(new ShardMix(0.95, 0.10, 0.99)),
+        /**
+         * SmallBank-like: its 15% Balance transactions as reads, its five updating ones as transfers,
+         * its hot spot approximated by Zipfian 0.9.
+         */
+        SMALLBANK(new ShardMix(0.15, 0.10, 0.9));
+
+        final ShardMix mix;
+
+        Preset(ShardMix mix) {
+            this.mix = mix;
+        }
+
+        static Preset named(String name) {
+            for (Preset p : values()) {
+                if (p.name().replace('_', '-').equalsIgnoreCase(name)) {
+                    return p;
+                }
+            }
+            throw new IllegalArgumentException("no preset '" + name + "' (ycsb-a, ycsb-b, smallbank)");
+        }
+    }
+
+    /** What the command line asked for. */
+    record Options(long seconds, ShardMix mix, String preset, int[] clients, Path save, int saveCount) {}
+
     public static void main(String[] args) throws Exception {
-        long seconds = args.length > 0 ? Long.parseLong(args[0]) : 3;
-        double cross = args.length > 1 ? Double.parseDouble(args[1].replace("%", "")) / 100 : 0.10;
-        System.out.printf("synod bench: sharded bank, %d groups of %d, fsync on, %d s per point, %.0f%% cross-group,"
-                + " uniform items, %d cores%n", GROUPS, REPLICAS, seconds, cross * 100,
-                Runtime.getRuntime().availableProcessors());
+        Options o;
+        try {
+            o = options(args);
+        } catch (IllegalArgumentException | ParseException e) {
+            System.err.println("bin/bench shard: " + e.getMessage());
+            System.err.println("usage: bin/bench shard [SECONDS [CROSS%]] | [--seconds N] [--read-only P%] [--cross P%]"
+                    + " [--skew 0..0.99] [--preset ycsb-a|ycsb-b|smallbank] [--clients 1,16,64] [--save FILE.csv"
+                    + " [--save-count N]]");
+            System.exit(2);
+            return;
+        }
+        ShardMix mix = o.mix();
+        if (o.save() != null) {
+            ShardCsv.write(o.save(), mix.generator(GROUPS, ITEMS_PER_GROUP, SEED), o.saveCount(), SEED);
+            System.out.printf("wrote %d transactions of this mix to %s (replay: bin/master %s)%n", o.saveCount(),
+                    o.save(), o.save());
+        }
+        System.out.printf("synod bench: sharded bank, %d groups of %d, fsync on, %d s per point, %s%.0f%% read-only,"
+                + " %.0f%% of transfers cross-group, %s items, %d cores%n", GROUPS, REPLICAS, o.seconds(),
+                o.preset() == null ? "" : o.preset() + ": ", mix.readOnly() * 100, mix.cross() * 100,
+                mix.skew() > 0 ? "Zipfian " + mix.skew() : "uniform", Runtime.getRuntime().availableProcessors());
+        System.out.println("(one run on a shared machine: the figures are noisy; compare the columns, not runs)");
         ClosedLoop.Setup setup = ClosedLoop.setup("bench-shard");
+        ShardMix local = new ShardMix(mix.readOnly(), 0, mix.skew());
         List<Point> base;
         try (PaxosCluster one = setup.group(REPLICAS)) {
             open(one, 1);
-            base = points(one, 1, 0, seconds);
+            base = points(one, 1, local, o.clients(), o.seconds());
         }
         List<Point> sharded;
         try (PaxosCluster many = shardedCluster(setup)) {
             open(many, GROUPS);
-            sharded = points(many, GROUPS, cross, seconds);
+            sharded = points(many, GROUPS, mix, o.clients(), o.seconds());
         }
-        System.out.println("clients   sharded ops/s  p50 ms  p99 ms  aborted  gen CPU   1 group ops/s  p50 ms  ratio");
-        int[] clients = Workload.CONCURRENCY;
-        for (int i = 0; i < clients.length; i++) {
+        System.out.println("clients   sharded ops/s  p50 ms  p99 ms  aborted  retries  gen CPU   1 group ops/s  p50 ms"
+                + "  p99 ms  ratio");
+        for (int i = 0; i < o.clients().length; i++) {
             Point s = sharded.get(i);
             Point b = base.get(i);
-            System.out.printf("%7d   %13.0f  %6.2f  %6.2f  %6.2f%%  %6.0f%%   %13.0f  %6.2f  %5.2fx%n", clients[i],
-                    s.committedPerSecond(), s.run().pct(0.50), s.run().pct(0.99), 100 * s.aborted(),
-                    s.run().generatorCpu() * 100, b.committedPerSecond(), b.run().pct(0.50),
-                    s.committedPerSecond() / b.committedPerSecond());
+            System.out.printf("%7d   %13.0f  %6.2f  %6.2f  %6.2f%%  %7.3f  %6.0f%%   %13.0f  %6.2f  %6.2f  %5.2fx%n",
+                    o.clients()[i], s.committedPerSecond(), s.run().pct(0.50), s.run().pct(0.99), 100 * s.aborted(),
+                    s.retries(), s.run().generatorCpu() * 100, b.committedPerSecond(), b.run().pct(0.50),
+                    b.run().pct(0.99), s.committedPerSecond() / b.committedPerSecond());
         }
+        System.out.println("(retries: resends per request caused by an item locked by a two-phase commit)");
+    }
+
+    /** Parses the named options (or the positional form), every value checked here. */
+    static Options options(String[] args) throws ParseException {
+        org.apache.commons.cli.Options spec = new org.apache.commons.cli.Options();
+        spec.addOption(null, "seconds", true, "seconds per point");
+        spec.addOption(null, "read-only", true, "percentage of balance reads");
+        spec.addOption(null, "cross", true, "percentage of transfers across groups");
+        spec.addOption(null, "skew", true, "Zipfian skew 0..0.99");
+        spec.addOption(null, "preset", true, "ycsb-a, ycsb-b or smallbank");
+        spec.addOption(null, "clients", true, "client counts, comma-separated");
+        spec.addOption(null, "save", true, "write the mix as a Project 3 CSV");
+        spec.addOption(null, "save-count", true, "transactions in the saved CSV");
+        CommandLine cl = new DefaultParser().parse(spec, args);
+        List<String> rest = cl.getArgList();
+        if (rest.size() > 2) {
+            throw new IllegalArgumentException("at most two positional arguments (SECONDS CROSS%), not " + rest);
+        }
+        Preset preset = cl.hasOption("preset") ? Preset.named(cl.getOptionValue("preset")) : null;
+        ShardMix base = preset != null ? preset.mix : new ShardMix(0, 0.10, 0);
+        long seconds = whole("seconds", cl.getOptionValue("seconds", rest.isEmpty() ? "3" : rest.get(0)), 1, 3600);
+        String crossText = cl.getOptionValue("cross", rest.size() > 1 ? rest.get(1) : null);
+        ShardMix mix = new ShardMix(
+                cl.hasOption("read-only") ? percent("read-only", cl.getOptionValue("read-only")) : base.readOnly(),
+                crossText != null ? percent("cross", crossText) : base.cross(),
+                cl.hasOption("skew") ? number("skew", cl.getOptionValue("skew")) : base.skew());
+        int[] clients = Workload.CONCURRENCY;
+        if (cl.hasOption("clients")) {
+            String[] parts = cl.getOptionValue("clients").split(",");
+            clients = new int[parts.length];
+            for (int i = 0; i < parts.length; i++) {
+                clients[i] = (int) whole("clients", parts[i].strip(), 1, 1024);
+            }
+        }
+        Path save = cl.hasOption("save") ? Path.of(cl.getOptionValue("save")) : null;
+        if (cl.hasOption("save-count") && save == null) {
+            throw new IllegalArgumentException("--save-count needs --save FILE.csv");
+        }
+        int saveCount = (int) whole("save-count", cl.getOptionValue("save-count", "1000"), 1, 1_000_000);
+        return new Options(seconds, mix, preset == null ? null : preset.name().toLowerCase().replace('_', '-'),
+                clients, save, saveCount);
+    }
+
+    private static double number(String what, String text) {
+        try {
+            return Double.parseDouble(text.strip());
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(what + ": '" + text + "' is not a number");
+        }
+    }
+
+    /** A percentage (trailing % optional) as a fraction, checked to be in 0..100. */
+    private static double percent(String what, String text) {
+        double p = number(what, text.strip().replaceFirst("%$", ""));
+        if (!(p >= 0 && p <= 100)) {
+            throw new IllegalArgumentException(what + ": " + text + " is not a percentage in 0..100");
+        }
+        return p / 100;
+    }
+
+    private static long whole(String what, String text, long min, long max) {
+        long v;
+        try {
+            v = Long.parseLong(text.strip());
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(what + ": '" + text + "' is not a whole number");
+        }
+        if (v < min || v > max) {
+            throw new IllegalArgumentException(what + ": " + v + " is not in " + min + ".." + max);
+        }
+        return v;
     }
 
     /** Three groups of three fresh nodes, each with a leader (also the key-value bench's cluster). */
@@ -97,30 +229,33 @@ public final class ShardBench {
         }
     }
 
-    /** One measured point: the run, and the fraction of its transfers that aborted. */
-    private record Point(ClosedLoop.Run run, double aborted) {
+    /** One measured point: the run, the fraction of its requests that aborted, the busy resends per request. */
+    private record Point(ClosedLoop.Run run, double aborted, double retries) {
         double committedPerSecond() {
             return run.opsPerSecond() * (1 - aborted);
         }
     }
 
     /** Warms the cluster up unmeasured, then measures each client count. */
-    private static List<Point> points(PaxosCluster cluster, int groups, double cross, long seconds)
+    private static List<Point> points(PaxosCluster cluster, int groups, ShardMix mix, int[] clients, long seconds)
             throws Exception {
+        ShardMix.Generator gen = mix.generator(groups, ITEMS_PER_GROUP, SEED);
         // Nine node JVMs share two cores and each sees a third of the load: they take far longer than
         // one group's three to compile what they run, so both warm until their throughput is steady.
-        List<Double> rates = ClosedLoop.warmUntilSteady(w -> new Transfers(cluster, "warm" + w + "-", groups, cross, 64),
+        List<Double> rates = ClosedLoop.warmUntilSteady(w -> new Requests(cluster, "warm" + w + "-", gen, 64),
                 64, ClosedLoop.PRIME_SECONDS, WARM_SECONDS_MAX);
         System.out.printf("(%s warmed %d s: %s ops/s)%n", groups > 1 ? "sharded" : "1 group",
                 rates.size() * (ClosedLoop.STEADY_WINDOW_SECONDS + 1),
                 String.join(" ", rates.stream().map(r -> String.format("%.0f", r)).toList()));
         List<Point> runs = new ArrayList<>();
-        for (int clients : Workload.CONCURRENCY) {
-            try (Transfers t = new Transfers(cluster, "t" + clients + "-", groups, cross, clients)) {
-                ClosedLoop.Run r = ClosedLoop.run(t, clients, seconds).checked("shard bench");
-                runs.add(new Point(r, t.abortedFraction()));
+        for (int n : clients) {
+            try (Requests t = new Requests(cluster, "t" + n + "-", gen, n)) {
+                long busy0 = cluster.busyRetries();
+                ClosedLoop.Run r = ClosedLoop.run(t, n, seconds).checked("shard bench");
+                double retries = (double) (cluster.busyRetries() - busy0) / Math.max(1, t.done.get());
+                runs.add(new Point(r, t.abortedFraction(), retries));
                 if (t.firstAbort.get() != null) {
-                    System.out.printf("(%d clients: %.1f%% aborted, the first: %s)%n", clients, 100 * t.abortedFraction(),
+                    System.out.printf("(%d clients: %.1f%% aborted, the first: %s)%n", n, 100 * t.abortedFraction(),
                             t.firstAbort.get());
                 }
             }
@@ -129,29 +264,26 @@ public final class ShardBench {
     }
 
     /**
-     * Transfers of 1 from a uniform item of a uniform group; with probability {@code cross} to an
-     * item of another group. Aborted transfers are counted (the fraction aborted) and taken out of
-     * the committed rate.
+     * The mix's requests, each client drawing from its own seeded Random. Aborted requests are
+     * counted (the fraction aborted) and taken out of the committed rate.
      */
-    private static final class Transfers implements Target {
+    private static final class Requests implements Target {
         private final PaxosCluster cluster;
         private final String prefix;
-        private final int groups;
-        private final double cross;
+        private final ShardMix.Generator gen;
         private final Random[] rnd;
         final AtomicLong aborted = new AtomicLong();
         final AtomicLong done = new AtomicLong();
-        final java.util.concurrent.atomic.AtomicReference<String> firstAbort = new java.util.concurrent.atomic.AtomicReference<>();
+        final AtomicReference<String> firstAbort = new AtomicReference<>();
 
         double abortedFraction() {
             return (double) aborted.get() / Math.max(1, done.get());
         }
 
-        Transfers(PaxosCluster cluster, String prefix, int groups, double cross, int clients) {
+        Requests(PaxosCluster cluster, String prefix, ShardMix.Generator gen, int clients) {
             this.cluster = cluster;
             this.prefix = prefix;
-            this.groups = groups;
-            this.cross = cross;
+            this.gen = gen;
             this.rnd = new Random[clients];
             for (int c = 0; c < clients; c++) {
                 rnd[c] = new Random(c * 7919L + clients);
@@ -160,25 +292,17 @@ public final class ShardBench {
 
         @Override
         public CompletableFuture<Result> submit(int client, long seq) {
-            Random r = rnd[client];
-            int g = 1 + r.nextInt(groups);
-            int h = groups > 1 && r.nextDouble() < cross ? 1 + (g + r.nextInt(groups - 1)) % groups : g;
-            String from = item(g, r);
-            String to = item(h, r);
-            return cluster.submit(prefix + client, seq, new Op.Transfer(from, to, 1), g).thenApply(res -> {
+            ShardMix.Draw d = gen.next(rnd[client]);
+            return cluster.submit(prefix + client, seq, d.op(), d.group()).thenApply(res -> {
                 done.incrementAndGet();
                 if (res instanceof Result.Aborted a) {
                     aborted.incrementAndGet(); // a 2PC timeout, say: counted, and the client goes on
-                    firstAbort.compareAndSet(null, from + " -> " + to + ": " + a.reason());
-                } else if (!(res instanceof Result.Committed)) {
-                    throw new IllegalStateException("transfer " + from + " -> " + to + ": " + res);
+                    firstAbort.compareAndSet(null, d.op() + ": " + a.reason());
+                } else if (!(res instanceof Result.Committed || res instanceof Result.Amount)) {
+                    throw new IllegalStateException(d.op() + ": " + res);
                 }
                 return res;
             });
-        }
-
-        private static String item(int g, Random r) {
-            return String.valueOf((g - 1) * ITEMS_PER_GROUP + 1 + r.nextInt(ITEMS_PER_GROUP));
         }
     }
 }

@@ -57,6 +57,8 @@ public final class ClientSession {
 
     /** The longest wait before retrying a request that met a locked item. */
     private static final long BUSY_BACKOFF_MAX_MILLIS = 200;
+    /** Busy answers resent so far, over every request (read by a benchmark from its own thread). */
+    private final java.util.concurrent.atomic.AtomicLong busyRetries = new java.util.concurrent.atomic.AtomicLong();
 
     /** The nodes of a group, by 1-based group number. */
     public interface Groups {
@@ -131,6 +133,11 @@ public final class ClientSession {
     }
 
     /** The node a client of group {@code g} believes leads it, or null. */
+    /** How many resends a locked item (a busy answer) has caused so far, over every request. */
+    public long busyRetries() {
+        return busyRetries.get();
+    }
+
     public String leader(int g) {
         return leaderHint.get(g);
     }
@@ -168,6 +175,7 @@ public final class ClientSession {
             return; // every replica the client reached answers busy: one resend for all of them
         }
         p.busyResendDue = true;
+        busyRetries.incrementAndGet();
         long n = ++p.busyAnswers;
         long cap = Math.min(BUSY_BACKOFF_MAX_MILLIS, 2L << Math.min(n, 20));
         long delay = 1 + jitter.nextInt((int) cap);

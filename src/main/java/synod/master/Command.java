@@ -85,4 +85,7 @@ public sealed interface Command {
     record PrintBalance(int line, String account) implements Command {}
 
     record Performance(int line) implements Command {}
+
+    /** {@code PrintReshard}: the items a resharding of the recent transfers would move ({@link Resharding}). */
+    record PrintReshard(int line) implements Command {}
 }

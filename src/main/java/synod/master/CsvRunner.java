@@ -209,6 +209,8 @@ public final class CsvRunner {
     private void between(Command c, BankRunner.Diagnostics typed) {
         if (c instanceof Command.Performance) {
             performance();
+        } else if (c instanceof Command.PrintReshard) {
+            typed.error(c.line(), "PrintReshard: a Project 1 file runs on one group, so there is nothing to reshard");
         } else {
             PaxosPrints.print(cluster, c, out, typed);
         }

@@ -53,6 +53,7 @@ public final class LockRunner {
     /** Completed when a grant is queued, so that a Sleep prints it when it happens; replaced once seen. */
     private volatile CompletableFuture<Object> heard = new CompletableFuture<>();
     private final Performance performance = new Performance();
+    private final Resharding resharding;
     private boolean killed;
 
     public LockRunner(ClusterConfig cfg, Path logs, Path configFile, long seed, long requestMillis, PrintStream out,
@@ -64,6 +65,7 @@ public final class LockRunner {
         this.requestMillis = requestMillis;
         this.out = out;
         this.diag = diag;
+        this.resharding = new Resharding(seed);
     }
 
     /** True for the commands this runner takes. */
@@ -100,6 +102,7 @@ public final class LockRunner {
         } else if (c instanceof Command.Unlock u) {
             request(u.client(), c, new Op.Unlock(u.lock()), 1);
         } else if (c instanceof Command.Transfer t) {
+            resharding.transfer(t.from(), t.to());
             request(t.from(), c, new Op.Transfer(t.from(), t.to(), t.amount()), cluster.groupOfItem(t.from()));
         } else if (c instanceof Command.Balance b) {
             request(READER, c, new Op.Balance(b.account()), cluster.groupOfItem(b.account()));
@@ -182,6 +185,10 @@ public final class LockRunner {
             cluster.setDropRate(d.rate());
         } else if (c instanceof Command.Performance) {
             out.println(performance.line());
+        } else if (c instanceof Command.PrintReshard) {
+            List<String> items = new ArrayList<>(opened);
+            items.sort(synod.core.NodeIds.ORDER);
+            resharding.print(items, cluster::groupOfItem, cluster.groups(), out, diag, c.line());
         } else if (c instanceof Command.Sleep s) {
             waitPrinting(s.millis());
         } else {
@@ -198,6 +205,7 @@ public final class LockRunner {
     }
 
     private void startCluster(Command.StartCluster s) throws ClusterException {
+        resharding.clear(); // transfers on an earlier cluster say nothing of this one's items
         if (cluster == null) {
             try {
                 cluster = new PaxosCluster(cfg, logs, configFile, seed);

@@ -571,6 +571,11 @@ public final class PaxosCluster implements Transport.Listener, AutoCloseable {
         return clients.submit(client, requestSeq, op, g);
     }
 
+    /** How many times a request was resent because it met an item locked by a 2PC (a busy answer). */
+    public long busyRetries() {
+        return clients.busyRetries();
+    }
+
     // ---- loop thread ----
 
     @Override

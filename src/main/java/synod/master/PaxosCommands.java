@@ -103,6 +103,9 @@ final class PaxosCommands {
             case "performance":
                 ScriptParser.checkArity(line, word, a, 0, 0);
                 return new Command.Performance(line);
+            case "printreshard":
+                ScriptParser.checkArity(line, word, a, 0, 0);
+                return new Command.PrintReshard(line);
             case "printbalance":
                 ScriptParser.checkArity(line, word, a, 1, 1);
                 return new Command.PrintBalance(line, ScriptParser.checkId(line, a[0]));

@@ -146,7 +146,8 @@ final class SetLoop {
             return;
         }
         if (c instanceof Command.PrintDB || c instanceof Command.PrintBalance || c instanceof Command.PrintStatus
-                || c instanceof Command.PrintLog || c instanceof Command.PrintView || c instanceof Command.Performance) {
+                || c instanceof Command.PrintLog || c instanceof Command.PrintView || c instanceof Command.Performance
+                || c instanceof Command.PrintReshard) {
             runner.command(c, diag);
         } else if (c != null) {
             diag.error(0, "not a command between sets; they take Enter, skip, quit, help and " + runner.menu());

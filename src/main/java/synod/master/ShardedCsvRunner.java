@@ -50,6 +50,7 @@ public final class ShardedCsvRunner {
     /** NEW-VIEWs of the set's start (the FLUSH's elections): PrintView shows only later ones. */
     private Set<String> startViews = Set.of();
     private final List<String> items = new ArrayList<>();
+    private final Resharding resharding;
 
     /** {@code forced}: the layout of every set, or null to choose per set; {@code console}: null for --batch. */
     public ShardedCsvRunner(ClusterConfig cfg, Path logs, Path configFile, long seed, PrintStream out,
@@ -60,6 +61,7 @@ public final class ShardedCsvRunner {
         this.console = console;
         this.forced = forced;
         this.cluster = new PaxosCluster(cfg, logs, configFile, seed);
+        this.resharding = new Resharding(seed);
         cluster.shortLivedNodes();
         for (int i = 1; i <= ITEMS; i++) {
             items.add(String.valueOf(i));
@@ -89,7 +91,7 @@ public final class ShardedCsvRunner {
 
                 @Override
                 public String menu() {
-                    return "PrintDB, PrintBalance ITEM, PrintView, PrintStatus N [G], PrintLog nK, Performance";
+                    return "PrintDB, PrintBalance ITEM, PrintView, PrintStatus N [G], PrintLog nK, Performance, PrintReshard";
                 }
 
                 @Override
@@ -127,6 +129,8 @@ public final class ShardedCsvRunner {
         flush(layout, live);
         out.println("--- set " + s.number() + " (live " + String.join(", ", s.live()) + ")");
         SetRun run = new SetRun(cluster, cfg, diag, performance, seqs, live);
+        resharding.clear(); // the FLUSH put every item back in its range: earlier sets' transfers are another mapping's
+        s.items().stream().filter(i -> i.kind() == CsvScript.Kind.TRANSFER).forEach(i -> resharding.transfer(i.from(), i.to()));
         run.run(s.items());
         run.results().forEach(out::println);
         PaxosPrints.print(cluster, new Command.PrintDB(0), out, diag);
@@ -240,6 +244,8 @@ public final class ShardedCsvRunner {
             out.println(performance.line());
         } else if (c instanceof Command.PrintView) {
             printViews();
+        } else if (c instanceof Command.PrintReshard) {
+            resharding.print(items, cluster::groupOfItem, cluster.groups(), out, typed, c.line());
         } else {
             PaxosPrints.print(cluster, c, out, typed);
         }

@@ -107,4 +107,29 @@ class CsvPromptEndToEndTest {
         master.awaitErr(l -> l.contains("quit: set 3 not run"), "what quit left out");
         assertEquals(0, master.awaitExit());
     }
+
+    /**
+     * PrintReshard typed after a Project 3 set: the set's transfers tie 3001 to group 1's items and
+     * 3002 to group 3's, so those two move (the same history as test-cases/bank/reshard.txt), and
+     * stderr says the items are not moved yet.
+     */
+    @Test
+    void printReshardAtThePromptPrintsTheMovesOfTheSetsTransfers() throws Exception {
+        Path csv = tmp.resolve("reshard.csv");
+        Files.writeString(csv, "Set Number,Transactions,Live Nodes\n"
+                + "1,\"(1, 3001, 1)\",\"[n1, n2, n3, n4, n5, n6, n7, n8, n9]\"\n"
+                + ",\"(3001, 2, 1)\",\n,\"(2, 3001, 1)\",\n,\"(3001, 1, 1)\",\n"
+                + ",\"(6001, 3002, 1)\",\n,\"(3002, 6002, 1)\",\n,\"(6002, 3002, 1)\",\n,\"(3002, 6001, 1)\",\n"
+                + ",\"(5, 6, 1)\",\n,\"(6, 5, 1)\",\n");
+        master = new Master(tmp.resolve("logs").toAbsolutePath(), MasterProcessEndToEndTest.privateConfig(tmp),
+                List.of("--prompt", csv.toString()));
+        setOutput("n9 : 6001=10, 6002=10");
+        master.send("PrintReshard");
+        setOutput("(3001, c2, c1)");
+        setOutput("(3002, c2, c3)");
+        master.awaitErr(l -> l.contains("'PrintReshard': warning: ") && l.contains("does not move the items yet"),
+                "the warning that nothing moved");
+        master.send("quit");
+        assertEquals(0, master.awaitExit());
+    }
 }
