@@ -117,11 +117,13 @@ public final class ClosedLoop {
     /** A warm-up window, and how close two windows in a row must be for the system to count as warm. */
     static final long STEADY_WINDOW_SECONDS = 5;
     static final double STEADY_WITHIN = 0.05;
+    static final int STEADY_WINDOWS = 3;
 
     /**
      * Unmeasured load until throughput stops rising: windows of {@link #STEADY_WINDOW_SECONDS} at
-     * {@code clients}, until one is within {@link #STEADY_WITHIN} of the one before (or below it),
-     * for at least {@code minSeconds} and at most {@code maxSeconds}. A fixed warm-up measured nine
+     * {@code clients}, until {@link #STEADY_WINDOWS} windows in a row set no new high (none beats
+     * the best before them by more than {@link #STEADY_WITHIN}: one slow window on a busy machine
+     * is not the end of warming), for at least {@code minSeconds} and at most {@code maxSeconds}. A fixed warm-up measured nine
      * sharded nodes on two cores while they still compiled: their throughput went on rising for more
      * than a minute. {@code window} makes window i's target. Returns the windows' rates, so that a
      * report can say how long warming took.
@@ -138,8 +140,12 @@ public final class ClosedLoop {
             }
             spent += STEADY_WINDOW_SECONDS + WARMUP_MILLIS / 1000;
             int n = rates.size();
-            if (spent >= minSeconds && n >= 2 && rates.get(n - 1) <= rates.get(n - 2) * (1 + STEADY_WITHIN)) {
-                break;
+            if (spent >= minSeconds && n > STEADY_WINDOWS) {
+                double before = rates.subList(0, n - STEADY_WINDOWS).stream().mapToDouble(Double::doubleValue).max().orElse(0);
+                double recent = rates.subList(n - STEADY_WINDOWS, n).stream().mapToDouble(Double::doubleValue).max().orElse(0);
+                if (recent <= before * (1 + STEADY_WITHIN)) {
+                    break;
+                }
             }
         }
         return rates;
