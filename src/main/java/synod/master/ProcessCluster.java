@@ -199,6 +199,9 @@ public final class ProcessCluster implements BankCluster, Transport.Listener {
         }
         nodeArchive().ifPresent(jsa -> cmd.add("-XX:SharedArchiveFile=" + jsa));
         cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), mainClass));
+        if (synod.runtime.Trace.get() != null) {
+            cmd.add("--trace"); // a traced master's nodes record their events too
+        }
         return cmd;
     }
 

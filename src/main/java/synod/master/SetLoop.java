@@ -53,6 +53,10 @@ final class SetLoop {
                 skip = false;
                 continue;
             }
+            synod.runtime.Trace t = synod.runtime.Trace.get();
+            if (t != null) {
+                t.note("cmd", "set " + s.number(), "set", s.number());
+            }
             runner.runSet(s);
             if (console != null) {
                 CsvScript.Set next = i + 1 < sets.size() ? sets.get(i + 1) : null;

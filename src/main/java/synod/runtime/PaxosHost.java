@@ -180,6 +180,11 @@ public final class PaxosHost implements Transport.Listener {
         if (c instanceof Control.SetLive s) {
             live.clear();
             live.addAll(s.live());
+            Trace t = Trace.get();
+            if (t != null) {
+                t.note("cut", s.live().isEmpty() || s.live().contains(node.id()) ? "live set" : "cut off",
+                        "live", s.live().isEmpty() ? "all" : String.join(",", s.live()));
+            }
         } else if (c instanceof Control.SetDropRate d) {
             dropRate = d.rate();
             lossRandom = new Random(d.seed());
@@ -267,10 +272,39 @@ public final class PaxosHost implements Transport.Listener {
             if (wrote) {
                 disk.sync();
             }
+            tracePersist(outs);
         } catch (IOException | RuntimeException e) {
             log.error("cannot persist: a node that cannot fsync must stop", e);
             System.err.println("node " + node.id() + ": fatal: cannot persist: " + e);
             Runtime.getRuntime().halt(74);
+        }
+    }
+
+    /** Tracing: each record just forced, by its type and slot or transaction. */
+    private static void tracePersist(List<Output> outs) {
+        Trace t = Trace.get();
+        if (t == null) {
+            return;
+        }
+        for (Output o : outs) {
+            for (Object r : o.records()) {
+                t.note("persist", r.getClass().getSimpleName(), "record", r);
+            }
+        }
+    }
+
+    /** Tracing: the protocol points (crash points) this round's steps passed, at {@code kind}. */
+    private static void tracePoints(List<Output> outs, String kind) {
+        Trace t = Trace.get();
+        if (t == null) {
+            return;
+        }
+        for (Output o : outs) {
+            for (String p : o.points()) {
+                if (p.startsWith(kind) || p.startsWith("2pc-" + kind)) {
+                    t.note("point", p);
+                }
+            }
         }
     }
 
@@ -291,6 +325,7 @@ public final class PaxosHost implements Transport.Listener {
 
     /** {@code kind}: when in a round the point's crash happens ("before-send-", ...); 2PC points share them. */
     private void crashIf(List<Output> outs, String kind) {
+        tracePoints(outs, kind);
         if (crashAt == null || !(crashAt.startsWith(kind) || crashAt.startsWith("2pc-" + kind))) {
             return;
         }
@@ -364,6 +399,11 @@ public final class PaxosHost implements Transport.Listener {
     private void exit(int status, String why) {
         log.info("exiting ({}): {}", status, why);
         transport.close();
+        Trace t = Trace.get();
+        if (t != null) {
+            t.note(status == 0 ? "exit" : "crash", why);
+            t.flush(); // halt runs no shutdown hook
+        }
         Runtime.getRuntime().halt(status);
     }
 

@@ -1,0 +1,240 @@
+package synod.runtime;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Instant;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import synod.core.Message;
+
+/**
+ * The run's recording ({@code bin/master --trace}): one per process, off unless started. Each
+ * event (a message sent or received, a record forced, a protocol point, a crash, a start, a
+ * script command) is a JSON line of {@code logs/<self>/trace.jsonl} with this process's vector
+ * clock. The clock rides in a {@link Control.Stamp} frame written just before each message, only
+ * while tracing is on, so an untraced run's frames are unchanged; the stamp also names the send
+ * event, so the merge draws each arrow from its exact send.
+ *
+ * <p>Writes are buffered: flushed every {@link #FLUSH_MILLIS} ms, at {@link #FLUSH_EVENTS} events
+ * and when the process exits by itself. A process killed with -9 loses what was not yet flushed.
+ * At start the own clock continues past the last recorded value by more than a buffer can hold,
+ * so a restarted node never reuses a clock value its lost events may have sent out.
+ *
+ * <p>Called from the event loop and, in the master, from several threads: every method is synchronized.
+ */
+public final class Trace {
+    public static final String FILE = "trace.jsonl";
+    static final int FLUSH_EVENTS = 512;
+    static final long FLUSH_MILLIS = 200;
+    /** A field's value longer than this (a batch of commands, a checkpoint) is cut: the picture needs its gist. */
+    static final int FIELD_CHARS = 120;
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static volatile Trace current;
+
+    private final String self;
+    private final Writer out;
+    private final Map<String, Long> clock = new TreeMap<>();
+    private final StringBuilder buffer = new StringBuilder(1 << 16);
+    private int buffered;
+
+    private Trace(String self, Writer out, long ownFrom) {
+        this.self = self;
+        this.out = out;
+        clock.put(self, ownFrom);
+    }
+
+    /** The recorder of this process, or null when tracing is off. */
+    public static Trace get() {
+        return current;
+    }
+
+    /** Starts recording for this process as {@code self}, appending to {@code logs/<self>/trace.jsonl}. */
+    public static synchronized Trace start(Path logs, String self) throws IOException {
+        if (current != null) {
+            return current;
+        }
+        Path file = logs.resolve(self).resolve(FILE);
+        Files.createDirectories(file.getParent());
+        long last = lastOwnClock(file, self);
+        Writer w = Files.newBufferedWriter(file, StandardCharsets.UTF_8, StandardOpenOption.CREATE,
+                StandardOpenOption.APPEND);
+        Trace t = new Trace(self, w, last < 0 ? 0 : last + FLUSH_EVENTS + 1);
+        Thread flusher = new Thread(() -> {
+            while (true) {
+                try {
+                    Thread.sleep(FLUSH_MILLIS);
+                } catch (InterruptedException e) {
+                    return;
+                }
+                t.flush();
+            }
+        }, "trace-flush");
+        flusher.setDaemon(true);
+        flusher.start();
+        Runtime.getRuntime().addShutdownHook(new Thread(t::flush, "trace-exit"));
+        current = t;
+        return t;
+    }
+
+    /** The own clock value of the last event in {@code file} (-1 if none): what a restart continues from. */
+    static long lastOwnClock(Path file, String self) throws IOException {
+        if (!Files.exists(file)) {
+            return -1;
+        }
+        long last = -1;
+        for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
+            try {
+                JsonNode vc = JSON.readTree(line).path("vc").path(self);
+                last = Math.max(last, vc.asLong(-1));
+            } catch (IOException torn) {
+                // a line cut by kill -9: the events before it still count
+            }
+        }
+        return last;
+    }
+
+    public String self() {
+        return self;
+    }
+
+    /** Records sending {@code m} to {@code to}; the stamp to write just before it. */
+    public synchronized Control.Stamp sent(String to, Message m) {
+        String id = tick();
+        ObjectNode e = event(id, "send", m.getClass().getSimpleName());
+        e.put("peer", to);
+        e.set("f", fields(m));
+        write(e);
+        return new Control.Stamp(id, Map.copyOf(clock));
+    }
+
+    /** Records receiving {@code m} from {@code from}, after the {@code stamp} that came before it (null if none). */
+    public synchronized void received(String from, Message m, Control.Stamp stamp) {
+        if (stamp != null) {
+            stamp.clock().forEach((k, v) -> {
+                if (!k.equals(self)) {
+                    clock.merge(k, v, Math::max);
+                }
+            });
+        }
+        String id = tick();
+        ObjectNode e = event(id, "recv", m.getClass().getSimpleName());
+        e.put("peer", from);
+        if (stamp != null) {
+            e.put("src", stamp.event());
+        }
+        e.set("f", fields(m));
+        write(e);
+    }
+
+    /**
+     * Records a local event: {@code kind} is "persist", "point", "crash", "start", "cut", "cmd",
+     * "kill"...; {@code what} says which; {@code fields} (key, value, key, value...) add detail.
+     */
+    public synchronized void note(String kind, String what, Object... fields) {
+        ObjectNode e = event(tick(), kind, what);
+        ObjectNode f = e.putObject("f");
+        for (int i = 0; i + 1 < fields.length; i += 2) {
+            f.put(String.valueOf(fields[i]), cut(String.valueOf(fields[i + 1])));
+        }
+        write(e);
+    }
+
+    /** Writes what is buffered; at exit and periodically. */
+    public synchronized void flush() {
+        if (buffer.isEmpty()) {
+            return;
+        }
+        try {
+            out.write(buffer.toString());
+            out.flush();
+        } catch (IOException e) {
+            // the trace is a diagnostic: a full disk must not stop the node, so what cannot be written is dropped
+        }
+        buffer.setLength(0);
+        buffered = 0;
+    }
+
+    private String tick() {
+        long now = clock.merge(self, 1L, Long::sum);
+        return self + ":" + now;
+    }
+
+    private ObjectNode event(String id, String kind, String type) {
+        Instant now = Instant.now();
+        ObjectNode e = JSON.createObjectNode();
+        e.put("id", id);
+        e.put("node", self);
+        e.put("us", now.getEpochSecond() * 1_000_000 + now.getNano() / 1_000);
+        e.put("kind", kind);
+        e.put("type", type);
+        e.set("vc", JSON.valueToTree(clock));
+        return e;
+    }
+
+    private void write(ObjectNode e) {
+        buffer.append(e).append('\n');
+        if (++buffered >= FLUSH_EVENTS) {
+            flush();
+        }
+    }
+
+    /** A message's fields as a reader wants them: scalars as they are, anything larger as cut JSON text. */
+    static ObjectNode fields(Message m) {
+        ObjectNode f = JSON.createObjectNode();
+        JsonNode tree;
+        try {
+            tree = JSON.valueToTree(m);
+        } catch (IllegalArgumentException e) {
+            f.put("?", cut(m.toString()));
+            return f;
+        }
+        for (Iterator<Map.Entry<String, JsonNode>> it = tree.fields(); it.hasNext();) {
+            Map.Entry<String, JsonNode> x = it.next();
+            if (x.getKey().equals("type")) {
+                continue;
+            }
+            JsonNode v = x.getValue();
+            if (v.isValueNode()) {
+                f.set(x.getKey(), v.isTextual() ? JSON.getNodeFactory().textNode(cut(v.asText())) : v);
+            } else {
+                f.put(x.getKey(), cut(v.toString()));
+            }
+        }
+        return f;
+    }
+
+    static String cut(String s) {
+        return s.length() <= FIELD_CHARS ? s : s.substring(0, FIELD_CHARS - 1) + "…";
+    }
+
+    /** Deletes every {@code logs/<node>/trace.jsonl}: a traced run starts with none from earlier runs. */
+    public static void clear(Path logs) throws IOException {
+        if (!Files.isDirectory(logs)) {
+            return;
+        }
+        try (var dirs = Files.list(logs)) {
+            for (Path d : dirs.toList()) {
+                Files.deleteIfExists(d.resolve(FILE));
+            }
+        }
+    }
+
+    /** Every node's events file under {@code logs}. */
+    public static List<Path> files(Path logs) throws IOException {
+        if (!Files.isDirectory(logs)) {
+            return List.of();
+        }
+        try (var dirs = Files.list(logs)) {
+            return dirs.map(d -> d.resolve(FILE)).filter(Files::exists).sorted().toList();
+        }
+    }
+}
