@@ -222,7 +222,7 @@ public final class Trace {
             return;
         }
         try (var dirs = Files.list(logs)) {
-            for (Path d : dirs.toList()) {
+            for (Path d : dirs.filter(Files::isDirectory).toList()) {
                 Files.deleteIfExists(d.resolve(FILE));
             }
         }
@@ -234,7 +234,7 @@ public final class Trace {
             return List.of();
         }
         try (var dirs = Files.list(logs)) {
-            return dirs.map(d -> d.resolve(FILE)).filter(Files::exists).sorted().toList();
+            return dirs.filter(Files::isDirectory).map(d -> d.resolve(FILE)).filter(Files::exists).sorted().toList();
         }
     }
 }
