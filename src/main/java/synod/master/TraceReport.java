@@ -12,6 +12,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -80,9 +81,10 @@ public final class TraceReport {
 
     /** Kahn's algorithm: ready events (lane predecessor and send done) leave earliest first. */
     private static List<ObjectNode> order(List<List<ObjectNode>> lanes, Map<String, ObjectNode> byId) {
-        Map<ObjectNode, List<ObjectNode>> waitingOn = new HashMap<>();
-        Map<ObjectNode, Integer> blockers = new HashMap<>();
-        Map<ObjectNode, ObjectNode> next = new HashMap<>();
+        // by identity: a JSON node's hash is its content, which placing an event changes
+        Map<ObjectNode, List<ObjectNode>> waitingOn = new IdentityHashMap<>();
+        Map<ObjectNode, Integer> blockers = new IdentityHashMap<>();
+        Map<ObjectNode, ObjectNode> next = new IdentityHashMap<>();
         PriorityQueue<ObjectNode> ready = new PriorityQueue<>((a, b) -> Long.compare(a.path("us").asLong(), b.path("us").asLong()));
         for (List<ObjectNode> lane : lanes) {
             for (int i = 0; i < lane.size(); i++) {

@@ -86,7 +86,7 @@ public final class Trace {
     }
 
     /** The own clock value of the last event in {@code file} (-1 if none): what a restart continues from. */
-    static long lastOwnClock(Path file, String self) throws IOException {
+    public static long lastOwnClock(Path file, String self) throws IOException {
         if (!Files.exists(file)) {
             return -1;
         }
@@ -188,7 +188,7 @@ public final class Trace {
     }
 
     /** A message's fields as a reader wants them: scalars as they are, anything larger as cut JSON text. */
-    static ObjectNode fields(Message m) {
+    public static ObjectNode fields(Message m) {
         ObjectNode f = JSON.createObjectNode();
         JsonNode tree;
         try {
