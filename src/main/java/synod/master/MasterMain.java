@@ -68,6 +68,9 @@ public final class MasterMain {
                 return;
             }
         }
+        if (cl.hasOption("progress")) {
+            Progress.enable();
+        }
         int status = run(cl, logs);
         if (trace != null) {
             status = Math.max(status, report(logs, Path.of(trace),
@@ -100,6 +103,7 @@ public final class MasterMain {
                 .addOption(Option.builder().longOpt("layout").hasArg().desc("CSE535 Project 3 files: GxR groups x nodes for every set (default 3x3, 5x5 for a set naming a node above n9)").build())
                 .addOption(Option.builder().longOpt("node-heap").hasArg().desc("-Xmx of each node JVM (default 64m)").build())
                 .addOption(Option.builder().longOpt("trace").hasArg().argName("FILE").desc("record every node's events and draw them: FILE.html (a space-time picture) or FILE.log (ShiViz's format)").build())
+                .addOption(Option.builder().longOpt("progress").desc("a CSE535 file's progress on stderr (bin/master passes it when stderr is a terminal)").build())
                 .addOption(Option.builder().longOpt("help").desc("this help").build());
     }
 
