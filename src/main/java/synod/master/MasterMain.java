@@ -62,6 +62,7 @@ public final class MasterMain {
             try {
                 synod.runtime.Trace.clear(logs);
                 synod.runtime.Trace.start(logs, synod.core.Envelope.MASTER);
+                ProcessCluster.traceNodes(true);
             } catch (IOException e) {
                 System.err.println("master: cannot trace in " + logs + ": " + e.getMessage());
                 System.exit(1);

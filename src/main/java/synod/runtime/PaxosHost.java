@@ -145,6 +145,10 @@ public final class PaxosHost implements Transport.Listener {
             refuse(from, b);
         } else if (m instanceof PaxosMsg || m instanceof synod.txn.TxnMsg) {
             if (cutOff(from) || lost()) {
+                Trace t = Trace.get();
+                if (t != null) { // the transport recorded its arrival; this says the node ignored it
+                    t.note("drop", m.getClass().getSimpleName(), "from", from, "why", cutOff(from) ? "cut off" : "lost");
+                }
                 return;
             }
             if (!(m instanceof PaxosMsg.Heartbeat)) {

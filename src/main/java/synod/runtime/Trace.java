@@ -85,18 +85,33 @@ public final class Trace {
         return t;
     }
 
-    /** The own clock value of the last event in {@code file} (-1 if none): what a restart continues from. */
+    /** How much of an old trace's end is read at start: far more than its last few events take. */
+    static final int TAIL_BYTES = 1 << 20;
+
+    /**
+     * The own clock value of the last event in {@code file} (-1 if none): what a restart continues
+     * from. Only the file's end is read (a long run's trace is hundreds of MB; a node's heap is 64).
+     */
     public static long lastOwnClock(Path file, String self) throws IOException {
         if (!Files.exists(file)) {
             return -1;
         }
+        String tail;
+        try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(file)) {
+            long from = Math.max(0, ch.size() - TAIL_BYTES);
+            java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate((int) (ch.size() - from));
+            while (b.hasRemaining() && ch.read(b, from + b.position()) >= 0) {
+                // reads to the end
+            }
+            tail = new String(b.array(), 0, b.position(), StandardCharsets.UTF_8);
+        }
         long last = -1;
-        for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
+        for (String line : tail.split("\n")) {
             try {
                 JsonNode vc = JSON.readTree(line).path("vc").path(self);
                 last = Math.max(last, vc.asLong(-1));
             } catch (IOException torn) {
-                // a line cut by kill -9: the events before it still count
+                // a line cut by kill -9, or by where the tail begins: the others still count
             }
         }
         return last;
@@ -109,10 +124,9 @@ public final class Trace {
     /** Records sending {@code m} to {@code to}; the stamp to write just before it. */
     public synchronized Control.Stamp sent(String to, Message m) {
         String id = tick();
-        ObjectNode e = event(id, "send", m.getClass().getSimpleName());
-        e.put("peer", to);
-        e.set("f", fields(m));
-        write(e);
+        StringBuilder e = event(id, "send", m.getClass().getSimpleName());
+        text(e.append(",\"peer\":"), to);
+        write(e.append(",\"f\":").append(fieldsJson(m)).append('}'));
         return new Control.Stamp(id, Map.copyOf(clock));
     }
 
@@ -126,13 +140,12 @@ public final class Trace {
             });
         }
         String id = tick();
-        ObjectNode e = event(id, "recv", m.getClass().getSimpleName());
-        e.put("peer", from);
+        StringBuilder e = event(id, "recv", m.getClass().getSimpleName());
+        text(e.append(",\"peer\":"), from);
         if (stamp != null) {
-            e.put("src", stamp.event());
+            text(e.append(",\"src\":"), stamp.event());
         }
-        e.set("f", fields(m));
-        write(e);
+        write(e.append(",\"f\":").append(fieldsJson(m)).append('}'));
     }
 
     /**
@@ -140,12 +153,12 @@ public final class Trace {
      * "kill"...; {@code what} says which; {@code fields} (key, value, key, value...) add detail.
      */
     public synchronized void note(String kind, String what, Object... fields) {
-        ObjectNode e = event(tick(), kind, what);
-        ObjectNode f = e.putObject("f");
+        StringBuilder e = event(tick(), kind, what).append(",\"f\":{");
         for (int i = 0; i + 1 < fields.length; i += 2) {
-            f.put(String.valueOf(fields[i]), cut(String.valueOf(fields[i + 1])));
+            text(e.append(i == 0 ? "" : ","), String.valueOf(fields[i]));
+            text(e.append(':'), cut(String.valueOf(fields[i + 1])));
         }
-        write(e);
+        write(e.append("}}"));
     }
 
     /** Writes what is buffered; at exit and periodically. */
@@ -168,19 +181,59 @@ public final class Trace {
         return self + ":" + now;
     }
 
-    private ObjectNode event(String id, String kind, String type) {
+    /**
+     * An event's line up to its clock, written by hand: building a Jackson tree per event cost tens
+     * of microseconds (a node's C1-compiled code), several times a Paxos round's own work.
+     */
+    private StringBuilder event(String id, String kind, String type) {
         Instant now = Instant.now();
-        ObjectNode e = JSON.createObjectNode();
-        e.put("id", id);
-        e.put("node", self);
-        e.put("us", now.getEpochSecond() * 1_000_000 + now.getNano() / 1_000);
-        e.put("kind", kind);
-        e.put("type", type);
-        e.set("vc", JSON.valueToTree(clock));
-        return e;
+        StringBuilder e = new StringBuilder(256);
+        text(e.append("{\"id\":"), id);
+        text(e.append(",\"node\":"), self);
+        e.append(",\"us\":").append(now.getEpochSecond() * 1_000_000 + now.getNano() / 1_000);
+        text(e.append(",\"kind\":"), kind);
+        text(e.append(",\"type\":"), type);
+        e.append(",\"vc\":{");
+        boolean first = true;
+        for (Map.Entry<String, Long> c : clock.entrySet()) {
+            text(e.append(first ? "" : ","), c.getKey()).append(':').append(c.getValue());
+            first = false;
+        }
+        return e.append('}');
     }
 
-    private void write(ObjectNode e) {
+    /** {@code s} as a JSON string. */
+    static StringBuilder text(StringBuilder b, String s) {
+        b.append('"');
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c == '"' || c == '\\') {
+                b.append('\\').append(c);
+            } else if (c < 0x20 || c == 0x2028 || c == 0x2029 || Character.isSurrogate(c)) {
+                b.append(String.format("\\u%04x", (int) c));
+            } else {
+                b.append(c);
+            }
+        }
+        return b.append('"');
+    }
+
+    /** A message's fields as JSON: as the frame has them when short, else {@link #fields}' cut version. */
+    static String fieldsJson(Message m) {
+        try {
+            String json = JSON.writeValueAsString(m);
+            if (json.length() <= 4 * FIELD_CHARS) {
+                // without the leading type id ("PaxosMsg$Prepare"): the event's type says it
+                int comma = json.startsWith("{\"type\":\"") ? json.indexOf("\",", 9) : -1;
+                return comma < 0 ? json : "{" + json.substring(comma + 2);
+            }
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            // the cut version below says what it can
+        }
+        return fields(m).toString();
+    }
+
+    private void write(StringBuilder e) {
         buffer.append(e).append('\n');
         if (++buffered >= FLUSH_EVENTS) {
             flush();

@@ -120,6 +120,8 @@ class TraceTest {
         }
         Path log = tmp.resolve("run.log");
         TraceReport.writeShiViz(merged, log);
+        assertTrue(Files.readString(Path.of("README.md")).contains("\n" + TraceReport.SHIVIZ_REGEX + "\n"),
+                "the README gives ShiViz the expression these lines are written for");
         Pattern shiviz = Pattern.compile(TraceReport.SHIVIZ_REGEX);
         List<String> lines = Files.readAllLines(log);
         assertEquals(run.events(), lines.size());
@@ -177,5 +179,13 @@ class TraceTest {
         assertEquals(-1, Trace.lastOwnClock(file, "n1"));
         Files.writeString(file, "{\"id\":\"n1:7\",\"vc\":{\"n1\":7,\"n2\":40}}\n{\"id\":\"n1:8\",\"vc\":{\"n1\":8,\"n2\":41}}\n{\"id\":\"n1:9\",\"vc\":{\"n");
         assertEquals(8, Trace.lastOwnClock(file, "n1"));
+        StringBuilder big = new StringBuilder(); // a long run's trace: only its end is read, in a node's small heap
+        for (int i = 1; i <= 40_000; i++) {
+            big.append("{\"id\":\"n1:").append(i).append("\",\"kind\":\"send\",\"vc\":{\"n1\":").append(i)
+                    .append(",\"n2\":").append(i * 3).append("},\"f\":{\"pad\":\"").append("p".repeat(40)).append("\"}}\n");
+        }
+        Files.writeString(file, big);
+        assertTrue(Files.size(file) > 3 << 20, "the file is larger than the tail read");
+        assertEquals(40_000, Trace.lastOwnClock(file, "n1"));
     }
 }
