@@ -272,11 +272,12 @@ public final class PaxosHost implements Transport.Listener {
                     lines.forEach(disk::append);
                     wrote |= !lines.isEmpty();
                 }
+                tracePersist(lines);
             }
             if (wrote) {
                 disk.sync();
             }
-            tracePersist(outs);
+
         } catch (IOException | RuntimeException e) {
             log.error("cannot persist: a node that cannot fsync must stop", e);
             System.err.println("node " + node.id() + ": fatal: cannot persist: " + e);
@@ -284,16 +285,16 @@ public final class PaxosHost implements Transport.Listener {
         }
     }
 
-    /** Tracing: each record just forced, by its type and slot or transaction. */
-    private static void tracePersist(List<Output> outs) {
+    /** Tracing: each record written (its log line: its type, ballot, slot or transaction first); forced just after. */
+    private static void tracePersist(List<String> lines) {
         Trace t = Trace.get();
         if (t == null) {
             return;
         }
-        for (Output o : outs) {
-            for (Object r : o.records()) {
-                t.note("persist", r.getClass().getSimpleName(), "record", r);
-            }
+        for (String line : lines) {
+            int at = line.indexOf("\"rec\":\"");
+            String rec = at < 0 ? "record" : line.substring(at + 7, Math.max(at + 7, line.indexOf('"', at + 7)));
+            t.note("persist", rec, "record", line);
         }
     }
 

@@ -2,15 +2,14 @@ package synod.runtime;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.io.Writer;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Instant;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -24,16 +23,22 @@ import synod.core.Message;
  * while tracing is on, so an untraced run's frames are unchanged; the stamp also names the send
  * event, so the merge draws each arrow from its exact send.
  *
- * <p>Writes are buffered: flushed every {@link #FLUSH_MILLIS} ms, at {@link #FLUSH_EVENTS} events
- * and when the process exits by itself. A process killed with -9 loses what was not yet flushed.
- * At start the own clock continues past the last recorded value by more than a buffer can hold,
- * so a restarted node never reuses a clock value its lost events may have sent out.
+ * <p>Writes are buffered and done by a thread of their own: every {@link #FLUSH_MILLIS} ms, sooner
+ * at {@link #FLUSH_EVENTS} events, and when the process exits by itself. A process killed with -9
+ * loses what was not yet written. At start the own clock continues {@link #RESTART_GAP} past the
+ * last recorded value, so a restarted node never reuses a clock value its lost events sent out.
  *
  * <p>Called from the event loop and, in the master, from several threads: every method is synchronized.
  */
 public final class Trace {
     public static final String FILE = "trace.jsonl";
     static final int FLUSH_EVENTS = 512;
+    /**
+     * How far past its last recorded clock a restarted process begins: more events than its
+     * unwritten buffer can have held when it was killed (a 200 ms window), so no clock value its
+     * lost events sent out is used again.
+     */
+    static final long RESTART_GAP = 1 << 20;
     static final long FLUSH_MILLIS = 200;
     /** A field's value longer than this (a batch of commands, a checkpoint) is cut: the picture needs its gist. */
     static final int FIELD_CHARS = 120;
@@ -45,6 +50,7 @@ public final class Trace {
     private final Map<String, Long> clock = new TreeMap<>();
     private final StringBuilder buffer = new StringBuilder(1 << 16);
     private int buffered;
+    private volatile Thread writer;
 
     private Trace(String self, Writer out, long ownFrom) {
         this.self = self;
@@ -67,18 +73,15 @@ public final class Trace {
         long last = lastOwnClock(file, self);
         Writer w = Files.newBufferedWriter(file, StandardCharsets.UTF_8, StandardOpenOption.CREATE,
                 StandardOpenOption.APPEND);
-        Trace t = new Trace(self, w, last < 0 ? 0 : last + FLUSH_EVENTS + 1);
+        Trace t = new Trace(self, w, last < 0 ? 0 : last + RESTART_GAP);
         Thread flusher = new Thread(() -> {
-            while (true) {
-                try {
-                    Thread.sleep(FLUSH_MILLIS);
-                } catch (InterruptedException e) {
-                    return;
-                }
+            while (!Thread.currentThread().isInterrupted()) {
+                java.util.concurrent.locks.LockSupport.parkNanos(FLUSH_MILLIS * 1_000_000);
                 t.flush();
             }
         }, "trace-flush");
         flusher.setDaemon(true);
+        t.writer = flusher;
         flusher.start();
         Runtime.getRuntime().addShutdownHook(new Thread(t::flush, "trace-exit"));
         current = t;
@@ -122,16 +125,18 @@ public final class Trace {
     }
 
     /** Records sending {@code m} to {@code to}; the stamp to write just before it. */
-    public synchronized Control.Stamp sent(String to, Message m) {
+    public synchronized Control.Stamp sent(String to, Message m, ByteBuffer frame) {
         String id = tick();
         StringBuilder e = event(id, "send", m.getClass().getSimpleName());
         text(e.append(",\"peer\":"), to);
-        write(e.append(",\"f\":").append(fieldsJson(m)).append('}'));
+        ByteBuffer body = frame.duplicate();
+        body.position(body.position() + 4); // past the length prefix
+        write(fields(e.append(",\"f\":"), body).append('}'));
         return new Control.Stamp(id, Map.copyOf(clock));
     }
 
     /** Records receiving {@code m} from {@code from}, after the {@code stamp} that came before it (null if none). */
-    public synchronized void received(String from, Message m, Control.Stamp stamp) {
+    public synchronized void received(String from, Message m, Control.Stamp stamp, byte[] body) {
         if (stamp != null) {
             stamp.clock().forEach((k, v) -> {
                 if (!k.equals(self)) {
@@ -145,7 +150,7 @@ public final class Trace {
         if (stamp != null) {
             text(e.append(",\"src\":"), stamp.event());
         }
-        write(e.append(",\"f\":").append(fieldsJson(m)).append('}'));
+        write(fields(e.append(",\"f\":"), ByteBuffer.wrap(body)).append('}'));
     }
 
     /**
@@ -161,19 +166,29 @@ public final class Trace {
         write(e.append("}}"));
     }
 
-    /** Writes what is buffered; at exit and periodically. */
-    public synchronized void flush() {
-        if (buffer.isEmpty()) {
-            return;
+    /**
+     * Writes what is buffered: by the writer thread, and at exit. The buffer is taken under the
+     * lock and written outside it, so a node's event loop never waits for the disk (on a machine
+     * busy with fsyncs, a write can stall for milliseconds).
+     */
+    public void flush() {
+        String lines;
+        synchronized (this) {
+            if (buffer.isEmpty()) {
+                return;
+            }
+            lines = buffer.toString();
+            buffer.setLength(0);
+            buffered = 0;
         }
-        try {
-            out.write(buffer.toString());
-            out.flush();
-        } catch (IOException e) {
-            // the trace is a diagnostic: a full disk must not stop the node, so what cannot be written is dropped
+        synchronized (out) {
+            try {
+                out.write(lines);
+                out.flush();
+            } catch (IOException e) {
+                // the trace is a diagnostic: a full disk must not stop the node, so what cannot be written is dropped
+            }
         }
-        buffer.setLength(0);
-        buffered = 0;
     }
 
     private String tick() {
@@ -218,51 +233,28 @@ public final class Trace {
         return b.append('"');
     }
 
-    /** A message's fields as JSON: as the frame has them when short, else {@link #fields}' cut version. */
-    static String fieldsJson(Message m) {
-        try {
-            String json = JSON.writeValueAsString(m);
-            if (json.length() <= 4 * FIELD_CHARS) {
-                // without the leading type id ("PaxosMsg$Prepare"): the event's type says it
-                int comma = json.startsWith("{\"type\":\"") ? json.indexOf("\",", 9) : -1;
-                return comma < 0 ? json : "{" + json.substring(comma + 2);
-            }
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-            // the cut version below says what it can
+    /**
+     * A message's fields: its frame's JSON as it is when short (the codec's, so already encoded),
+     * else the first {@link #FIELD_CHARS} characters of it as text (a batch of commands or a
+     * checkpoint: the ballot and slot come first). No second encoding, no tree.
+     */
+    public static StringBuilder fields(StringBuilder e, ByteBuffer json) {
+        int n = json.remaining();
+        if (n <= 4 * FIELD_CHARS) {
+            return e.append(StandardCharsets.UTF_8.decode(json));
         }
-        return fields(m).toString();
+        ByteBuffer head = json.duplicate();
+        head.limit(head.position() + 4 * FIELD_CHARS);
+        String text = StandardCharsets.UTF_8.decode(head).toString();
+        return text(e.append("{\"json\":"), cut(text) + " (" + n + " bytes)").append('}');
     }
 
+    /** Buffers an event line; the writer thread is woken when much is waiting. Never writes here. */
     private void write(StringBuilder e) {
         buffer.append(e).append('\n');
-        if (++buffered >= FLUSH_EVENTS) {
-            flush();
+        if (++buffered == FLUSH_EVENTS && writer != null) {
+            java.util.concurrent.locks.LockSupport.unpark(writer);
         }
-    }
-
-    /** A message's fields as a reader wants them: scalars as they are, anything larger as cut JSON text. */
-    public static ObjectNode fields(Message m) {
-        ObjectNode f = JSON.createObjectNode();
-        JsonNode tree;
-        try {
-            tree = JSON.valueToTree(m);
-        } catch (IllegalArgumentException e) {
-            f.put("?", cut(m.toString()));
-            return f;
-        }
-        for (Iterator<Map.Entry<String, JsonNode>> it = tree.fields(); it.hasNext();) {
-            Map.Entry<String, JsonNode> x = it.next();
-            if (x.getKey().equals("type")) {
-                continue;
-            }
-            JsonNode v = x.getValue();
-            if (v.isValueNode()) {
-                f.set(x.getKey(), v.isTextual() ? JSON.getNodeFactory().textNode(cut(v.asText())) : v);
-            } else {
-                f.put(x.getKey(), cut(v.toString()));
-            }
-        }
-        return f;
     }
 
     static String cut(String s) {

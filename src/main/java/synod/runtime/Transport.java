@@ -175,7 +175,7 @@ public final class Transport implements AutoCloseable {
             return false;
         }
         Trace trace = Trace.get();
-        ByteBuffer stamp = trace == null ? null : codec.encode(trace.sent(peer, m));
+        ByteBuffer stamp = trace == null ? null : codec.encode(trace.sent(peer, m, frame));
         if (link != null && !link.up) {
             if (stamp != null) {
                 link.waiting.add(stamp);
@@ -356,7 +356,8 @@ public final class Transport implements AutoCloseable {
             handshake(c, codec.decode(body));
             return;
         }
-        Message m = codec.decode(c.auth == null ? body : open(c, body));
+        byte[] plain = c.auth == null ? body : open(c, body);
+        Message m = codec.decode(plain);
         if (c.peer == null) {
             hello(c, m);
         } else if (m instanceof Control.Hello || m instanceof Control.AuthHello) {
@@ -368,6 +369,11 @@ public final class Transport implements AutoCloseable {
                     || m instanceof MessageCheck.BadRequest)) {
                 throw new FrameCodec.FrameException("a client may send client requests only, not "
                         + m.getClass().getSimpleName());
+            }
+            Trace trace = Trace.get();
+            if (trace != null) {
+                trace.received(c.peer, m, c.stamp, plain);
+                c.stamp = null;
             }
             deliver(c, m);
         }
@@ -472,11 +478,6 @@ public final class Transport implements AutoCloseable {
     }
 
     private void deliver(Connection c, Message m) throws FrameCodec.FrameException {
-        Trace trace = Trace.get();
-        if (trace != null) {
-            trace.received(c.peer, m, c.stamp);
-            c.stamp = null;
-        }
         try {
             listener.onMessage(c.peer, m);
         } catch (BadMessage e) {

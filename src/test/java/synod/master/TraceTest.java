@@ -10,6 +10,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -154,12 +155,17 @@ class TraceTest {
     }
 
     @Test
-    void aFieldIsCutToWhatAReaderNeeds() {
-        String longText = "x".repeat(1000);
-        ObjectNode f = Trace.fields(new Control.SetLive(List.of(longText.substring(0, 10))));
-        assertEquals("[\"xxxxxxxxxx\"]", f.get("live").asText());
-        ObjectNode cut = Trace.fields(new Control.AuthRefused(longText));
-        assertTrue(cut.get("reason").asText().length() <= 120, cut.toString());
+    void aFieldIsCutToWhatAReaderNeeds() throws IOException {
+        synod.runtime.FrameCodec codec = new synod.runtime.FrameCodec(1 << 20);
+        ByteBuffer small = codec.encode(new Control.SetLive(List.of("n1", "n2")));
+        small.position(4);
+        JsonNode f = JSON.readTree(Trace.fields(new StringBuilder(), small).toString());
+        assertEquals("[\"n1\",\"n2\"]", f.get("live").toString(), "a short frame's fields as they are: " + f);
+        ByteBuffer big = codec.encode(new Control.AuthRefused("x".repeat(5000) + "\"\\"));
+        big.position(4);
+        JsonNode cut = JSON.readTree(Trace.fields(new StringBuilder(), big).toString());
+        assertTrue(cut.get("json").asText().startsWith("{\"type\":\"AuthRefused\",\"reason\":\"xxx"), cut.toString());
+        assertTrue(cut.get("json").asText().length() < 200, "a long one cut: " + cut.get("json").asText().length());
     }
 
     @Test
