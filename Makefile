@@ -6,7 +6,7 @@ JSA := target/node.jsa
 # The ZooKeeper comparison's load generator: the product plus ZooKeeper's client (a Maven profile of its own).
 ZKJAR := target/bench-zk/synod-bench-zk.jar
 
-.PHONY: all build test unit grade bench bench-etcd bench-zk sim nemesis clean
+.PHONY: all build test unit chromium grade bench bench-etcd bench-zk sim nemesis clean
 
 all: build
 
@@ -23,8 +23,16 @@ $(JSA): $(JAR)
 # Unit, scenario and simulation tests (Surefire), then every end-to-end case through bin/master.
 test: unit grade
 
-unit:
+# The trace page's tests open it in headless Chromium: the distribution's package, installed if
+# missing (where it cannot be, those tests are skipped and say so).
+unit: chromium
 	mvn -B -ntp test
+
+chromium:
+	@command -v chromium >/dev/null 2>&1 || { echo "make: installing chromium for the trace page's browser tests" >&2; \
+	  sudo=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  { $$sudo apt-get update -qq && $$sudo apt-get install -y -qq chromium; } >&2 \
+	  || echo "make: chromium could not be installed; the browser tests will be skipped" >&2; }
 
 grade: build
 	bin/grade test-cases

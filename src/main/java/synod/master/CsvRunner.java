@@ -136,6 +136,7 @@ public final class CsvRunner {
             nanos[1] = System.nanoTime();
             if (r != null) {
                 performance.record(nanos[0], nanos[1]);
+                Progress.done();
                 result.complete(r);
             }
         });

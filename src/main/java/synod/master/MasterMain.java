@@ -51,8 +51,46 @@ public final class MasterMain {
             return;
         }
         Path logs = Path.of(cl.getOptionValue("logs", "logs"));
+        String trace = cl.getOptionValue("trace");
+        if (trace != null && !TraceReport.supported(trace)) {
+            System.err.println("master: --trace takes FILE.html (the picture) or FILE.log (for ShiViz), not " + trace);
+            System.exit(2);
+            return;
+        }
         Logs.toFile(logs.resolve("master.log"));
-        System.exit(run(cl, logs));
+        if (trace != null) {
+            try {
+                synod.runtime.Trace.clear(logs);
+                synod.runtime.Trace.start(logs, synod.core.Envelope.MASTER);
+                ProcessCluster.traceNodes(true);
+            } catch (IOException e) {
+                System.err.println("master: cannot trace in " + logs + ": " + e.getMessage());
+                System.exit(1);
+                return;
+            }
+        }
+        if (cl.hasOption("progress")) {
+            Progress.enable();
+        }
+        int status = run(cl, logs);
+        if (trace != null) {
+            status = Math.max(status, report(logs, Path.of(trace),
+                    cl.getArgList().isEmpty() ? "stdin" : Path.of(cl.getArgList().get(0)).getFileName().toString()));
+        }
+        System.exit(status);
+    }
+
+    /** Merges the run's traces into {@code out}; says where on stderr (stdout is graded output). */
+    private static int report(Path logs, Path out, String title) {
+        synod.runtime.Trace.get().flush();
+        try {
+            int n = TraceReport.write(logs, out, title);
+            System.err.println("master: trace of " + n + " events in " + out);
+            return 0;
+        } catch (IOException e) {
+            System.err.println("master: cannot write the trace " + out + ": " + e.getMessage());
+            return 1;
+        }
     }
 
     private static Options options() {
@@ -65,6 +103,8 @@ public final class MasterMain {
                 .addOption(Option.builder().longOpt("in-process").desc("run the node cores inside this JVM (no sockets)").build())
                 .addOption(Option.builder().longOpt("layout").hasArg().desc("CSE535 Project 3 files: GxR groups x nodes for every set (default 3x3, 5x5 for a set naming a node above n9)").build())
                 .addOption(Option.builder().longOpt("node-heap").hasArg().desc("-Xmx of each node JVM (default 64m)").build())
+                .addOption(Option.builder().longOpt("trace").hasArg().argName("FILE").desc("record every node's events and draw them: FILE.html (a space-time picture) or FILE.log (ShiViz's format)").build())
+                .addOption(Option.builder().longOpt("progress").desc("a CSE535 file's progress on stderr (bin/master passes it when stderr is a terminal)").build())
                 .addOption(Option.builder().longOpt("help").desc("this help").build());
     }
 
@@ -273,7 +313,12 @@ public final class MasterMain {
 
     private static Command parse(int n, String text, BankRunner.Diagnostics diag) {
         try {
-            return ScriptParser.parse(n, text);
+            Command c = ScriptParser.parse(n, text);
+            synod.runtime.Trace t = synod.runtime.Trace.get();
+            if (c != null && t != null) {
+                t.note("cmd", text.strip(), "line", n);
+            }
+            return c;
         } catch (ScriptParser.ScriptError e) {
             diag.error(n, e.getMessage().replaceFirst("^line \\d+: ", ""));
             return null;

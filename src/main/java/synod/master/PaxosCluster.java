@@ -260,13 +260,15 @@ public final class PaxosCluster implements Transport.Listener, AutoCloseable {
         }
     }
 
-    /** Deletes the files of a node directory whose lock this master holds (the lock file itself stays). */
+    /** Deletes the files of a node directory whose lock this master holds (the lock file and a trace stay). */
     private static void wipe(Path dir) throws ClusterException {
         try {
             if (Files.exists(dir)) {
                 try (var files = Files.list(dir)) {
                     for (Path f : files.toList()) {
-                        if (!f.getFileName().toString().equals("lock")) {
+                        String name = f.getFileName().toString();
+                        // a traced run's events stay: the picture shows every cluster the run started
+                        if (!name.equals("lock") && !name.equals(synod.runtime.Trace.FILE)) {
                             Files.deleteIfExists(f);
                         }
                     }
@@ -353,6 +355,7 @@ public final class PaxosCluster implements Transport.Listener, AutoCloseable {
         Process p = processes.get(id);
         ProcessHandle h = p != null && p.isAlive() ? p.toHandle() : byPidFile(id);
         if (h != null && h.isAlive()) {
+            traceKill(id);
             h.destroyForcibly();
             try {
                 h.onExit().get(5, TimeUnit.SECONDS);
@@ -361,6 +364,13 @@ public final class PaxosCluster implements Transport.Listener, AutoCloseable {
             }
         }
         connected.remove(id);
+    }
+
+    private static void traceKill(String id) {
+        synod.runtime.Trace t = synod.runtime.Trace.get();
+        if (t != null) {
+            t.note("kill", "kill -9", "target", id);
+        }
     }
 
     /** The node process named by logs/ID/pid, if it is connected to us (so the pid is its own). */
@@ -390,6 +400,7 @@ public final class PaxosCluster implements Transport.Listener, AutoCloseable {
             Process p = processes.get(id);
             ProcessHandle h = p != null && p.isAlive() ? p.toHandle() : byPidFile(id);
             if (h != null && h.isAlive()) {
+                traceKill(id);
                 h.destroyForcibly();
                 dying.add(h);
             }

@@ -186,6 +186,13 @@ public final class ProcessCluster implements BankCluster, Transport.Listener {
      * more than peak speed on 2 cores), the build's CDS archive, this JVM's class path; append
      * the main class's own arguments.
      */
+    private static volatile boolean traceNodes;
+
+    /** Whether node JVMs spawned from now on record their events ({@code --trace}). */
+    public static void traceNodes(boolean on) {
+        traceNodes = on;
+    }
+
     static List<String> nodeJvm(String heap, String mainClass) {
         return nodeJvm(heap, mainClass, false);
     }
@@ -199,6 +206,9 @@ public final class ProcessCluster implements BankCluster, Transport.Listener {
         }
         nodeArchive().ifPresent(jsa -> cmd.add("-XX:SharedArchiveFile=" + jsa));
         cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), mainClass));
+        if (traceNodes) {
+            cmd.add("--trace"); // a traced master's nodes record their events too
+        }
         return cmd;
     }
 

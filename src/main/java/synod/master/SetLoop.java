@@ -53,7 +53,17 @@ final class SetLoop {
                 skip = false;
                 continue;
             }
-            runner.runSet(s);
+            synod.runtime.Trace t = synod.runtime.Trace.get();
+            if (t != null) {
+                t.note("cmd", "set " + s.number(), "set", s.number());
+            }
+            Progress.begin(s.number(), i + 1, sets.size(), (int) s.items().stream()
+                    .filter(x -> x.kind() == CsvScript.Kind.TRANSFER || x.kind() == CsvScript.Kind.READ).count());
+            try {
+                runner.runSet(s);
+            } finally {
+                Progress.end();
+            }
             if (console != null) {
                 CsvScript.Set next = i + 1 < sets.size() ? sets.get(i + 1) : null;
                 performance.pause(System.nanoTime());

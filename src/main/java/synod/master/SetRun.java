@@ -148,6 +148,7 @@ final class SetRun {
             return;
         }
         performance.record(t.sentNanos, System.nanoTime());
+        Progress.done();
         synchronized (this) {
             if (closed) {
                 LOG.warn("{} (line {}) was decided after its set ended: {}", t.item.text(), t.item.line(), r);

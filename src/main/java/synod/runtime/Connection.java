@@ -25,6 +25,8 @@ final class Connection {
     final Handshake auth;
     /** The role the dialler proved (an accepted, authenticated connection), else null. */
     Auth.Role role;
+    /** Tracing: the stamp that came just before the next message, or null. */
+    Control.Stamp stamp;
     /** Not read from for now: the node's buffers are over their budget and this connection holds much. */
     boolean paused;
     long pausedMillis;

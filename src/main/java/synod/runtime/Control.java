@@ -26,6 +26,12 @@ public sealed interface Control extends Message {
     /** Why a handshake was refused, sent before the connection is closed, so both sides log it. */
     record AuthRefused(String reason) implements Control {}
 
+    /**
+     * Tracing only ({@link Trace}): written just before a message, it names that message's send
+     * event and carries the sender's vector clock.
+     */
+    record Stamp(String event, java.util.Map<String, Long> clock) implements Control {}
+
     /** Master: open (and keep open) your outgoing channel to {@code peer}. */
     record Connect(String peer, String host, int port) implements Control {}
 

@@ -162,6 +162,8 @@ public final class MessageCheck {
         } else if (m instanceof Control.Connect c) {
             id(c.peer(), "peer");
             range(c.port(), 0, 65535, "port");
+        } else if (m instanceof Control.Stamp st) {
+            stamp(st);
         } else if (m instanceof Control.Linked l) {
             id(l.peer(), "peer");
         } else if (m instanceof Control.SetLive s) {
@@ -174,6 +176,25 @@ public final class MessageCheck {
             }
         }
     }
+
+    /** A trace stamp: an event id "node:count" and a clock of at most STAMP_NODES_MAX nodes' counts. */
+    private static void stamp(Control.Stamp s) throws Bad {
+        int colon = s.event().lastIndexOf(':');
+        if (colon < 1 || !s.event().substring(colon + 1).matches("[0-9]{1,18}")) {
+            throw new Bad("event '" + s.event() + "' is not node:count");
+        }
+        if (s.clock().size() > STAMP_NODES_MAX) {
+            throw new Bad("a clock of " + s.clock().size() + " nodes, more than " + STAMP_NODES_MAX);
+        }
+        for (Map.Entry<String, Long> e : s.clock().entrySet()) {
+            id(e.getKey(), "clock");
+            if (e.getValue() < 0) {
+                throw new Bad("clock " + e.getKey() + " is negative");
+            }
+        }
+    }
+
+    private static final int STAMP_NODES_MAX = 4096;
 
     private void paxos(PaxosMsg m) throws Bad {
         if (m instanceof PaxosMsg.Prepare p) {

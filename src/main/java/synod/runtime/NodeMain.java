@@ -42,7 +42,8 @@ public final class NodeMain implements Transport.Listener {
                 .addOption(Option.builder().longOpt("master").hasArg().required().desc("master host:port").build())
                 .addOption(Option.builder().longOpt("balance").hasArg().required().desc("initial balance").build())
                 .addOption(Option.builder().longOpt("logs").hasArg().desc("log directory (default logs)").build())
-                .addOption(Option.builder().longOpt("config").hasArg().desc("cluster config (JSON)").build());
+                .addOption(Option.builder().longOpt("config").hasArg().desc("cluster config (JSON)").build())
+                .addOption(Option.builder().longOpt("trace").desc("record this node's events in logs/ID/trace.jsonl").build());
         CommandLine cl;
         try {
             cl = new DefaultParser().parse(opts, args);
@@ -64,6 +65,16 @@ public final class NodeMain implements Transport.Listener {
             System.err.println("node: " + e.getMessage());
             System.exit(2);
             return;
+        }
+        if (cl.hasOption("trace")) {
+            try {
+                Trace.start(Path.of(cl.getOptionValue("logs", "logs")), id).note("start", "started",
+                        "pid", ProcessHandle.current().pid());
+            } catch (IOException e) {
+                System.err.println("node: cannot trace: " + e.getMessage());
+                System.exit(2);
+                return;
+            }
         }
         NodeMain node = new NodeMain(id, Long.parseLong(cl.getOptionValue("balance")), config, key);
         node.start(new InetSocketAddress(hostPort[0], Integer.parseInt(hostPort[1])));
@@ -127,6 +138,10 @@ public final class NodeMain implements Transport.Listener {
 
     private void exit(int status) {
         transport.close();
+        Trace t = Trace.get();
+        if (t != null) {
+            t.flush(); // halt runs no shutdown hook
+        }
         Runtime.getRuntime().halt(status);
     }
 }

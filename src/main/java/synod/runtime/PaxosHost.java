@@ -145,6 +145,10 @@ public final class PaxosHost implements Transport.Listener {
             refuse(from, b);
         } else if (m instanceof PaxosMsg || m instanceof synod.txn.TxnMsg) {
             if (cutOff(from) || lost()) {
+                Trace t = Trace.get();
+                if (t != null) { // the transport recorded its arrival; this says the node ignored it
+                    t.note("drop", m.getClass().getSimpleName(), "from", from, "why", cutOff(from) ? "cut off" : "lost");
+                }
                 return;
             }
             if (!(m instanceof PaxosMsg.Heartbeat)) {
@@ -180,6 +184,11 @@ public final class PaxosHost implements Transport.Listener {
         if (c instanceof Control.SetLive s) {
             live.clear();
             live.addAll(s.live());
+            Trace t = Trace.get();
+            if (t != null) {
+                t.note("cut", s.live().isEmpty() || s.live().contains(node.id()) ? "live set" : "cut off",
+                        "live", s.live().isEmpty() ? "all" : String.join(",", s.live()));
+            }
         } else if (c instanceof Control.SetDropRate d) {
             dropRate = d.rate();
             lossRandom = new Random(d.seed());
@@ -263,14 +272,44 @@ public final class PaxosHost implements Transport.Listener {
                     lines.forEach(disk::append);
                     wrote |= !lines.isEmpty();
                 }
+                tracePersist(lines);
             }
             if (wrote) {
                 disk.sync();
             }
+
         } catch (IOException | RuntimeException e) {
             log.error("cannot persist: a node that cannot fsync must stop", e);
             System.err.println("node " + node.id() + ": fatal: cannot persist: " + e);
             Runtime.getRuntime().halt(74);
+        }
+    }
+
+    /** Tracing: each record written (its log line: its type, ballot, slot or transaction first); forced just after. */
+    private static void tracePersist(List<String> lines) {
+        Trace t = Trace.get();
+        if (t == null) {
+            return;
+        }
+        for (String line : lines) {
+            int at = line.indexOf("\"rec\":\"");
+            String rec = at < 0 ? "record" : line.substring(at + 7, Math.max(at + 7, line.indexOf('"', at + 7)));
+            t.note("persist", rec, "record", line);
+        }
+    }
+
+    /** Tracing: the protocol points (crash points) this round's steps passed, at {@code kind}. */
+    private static void tracePoints(List<Output> outs, String kind) {
+        Trace t = Trace.get();
+        if (t == null) {
+            return;
+        }
+        for (Output o : outs) {
+            for (String p : o.points()) {
+                if (p.startsWith(kind) || p.startsWith("2pc-" + kind)) {
+                    t.note("point", p);
+                }
+            }
         }
     }
 
@@ -291,6 +330,7 @@ public final class PaxosHost implements Transport.Listener {
 
     /** {@code kind}: when in a round the point's crash happens ("before-send-", ...); 2PC points share them. */
     private void crashIf(List<Output> outs, String kind) {
+        tracePoints(outs, kind);
         if (crashAt == null || !(crashAt.startsWith(kind) || crashAt.startsWith("2pc-" + kind))) {
             return;
         }
@@ -364,6 +404,11 @@ public final class PaxosHost implements Transport.Listener {
     private void exit(int status, String why) {
         log.info("exiting ({}): {}", status, why);
         transport.close();
+        Trace t = Trace.get();
+        if (t != null) {
+            t.note(status == 0 ? "exit" : "crash", why);
+            t.flush(); // halt runs no shutdown hook
+        }
         Runtime.getRuntime().halt(status);
     }
 

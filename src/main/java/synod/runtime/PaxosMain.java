@@ -37,6 +37,7 @@ public final class PaxosMain {
                 .addOption(Option.builder().longOpt("layout").hasArg().desc("the whole cluster, GxR: G groups of R nodes (default: remembered, else the node's group alone)").build())
                 .addOption(Option.builder().longOpt("master").hasArg().desc("host:port of the master that spawned me; I exit when it goes").build())
                 .addOption(Option.builder().longOpt("seed").hasArg().desc("seed of this node's random choices").build())
+                .addOption(Option.builder().longOpt("trace").desc("record this node's events in logs/nN/trace.jsonl (bin/master --trace passes it)").build())
                 .addOption(Option.builder().longOpt("help").desc("this help").build());
         String usage = "usage: bin/node --id N [--config FILE] [--logs DIR] [--group n1,n2,n3] [--layout GxR] [--seed N]";
         CommandLine cl;
@@ -98,6 +99,9 @@ public final class PaxosMain {
                     + "; logs in " + dir + "; it exits when the master it reaches exits, or stop it with kill " + pid);
         }
 
+        if (cl.hasOption("trace")) {
+            Trace.start(dir.getParent(), id).note("start", "started", "pid", ProcessHandle.current().pid());
+        }
         FileLog disk = FileLog.open(dir.resolve("paxos.log"));
         var log = LoggerFactory.getLogger("paxos." + id);
         if (disk.tornTail() != null) {

@@ -170,21 +170,26 @@ public final class Transport implements AutoCloseable {
     public boolean send(String peer, Message m) {
         ByteBuffer frame = frame(m);
         Link link = links.get(peer);
-        if (link != null) {
-            if (link.up) {
-                write(link.conn, frame);
-            } else {
-                link.waiting.add(frame);
+        Connection in = link == null ? inbound.get(peer) : null;
+        if (link == null && in == null) {
+            LOG.warn("no connection to {}; dropped {}", peer, m);
+            return false;
+        }
+        Trace trace = Trace.get();
+        ByteBuffer stamp = trace == null ? null : codec.encode(trace.sent(peer, m, frame));
+        if (link != null && !link.up) {
+            if (stamp != null) {
+                link.waiting.add(stamp);
             }
+            link.waiting.add(frame);
             return true;
         }
-        Connection in = inbound.get(peer);
-        if (in != null) {
-            write(in, frame);
-            return true;
+        Connection c = link != null ? link.conn : in;
+        if (stamp != null) {
+            write(c, stamp);
         }
-        LOG.warn("no connection to {}; dropped {}", peer, m);
-        return false;
+        write(c, frame);
+        return true;
     }
 
     private void dial(Link link) {
@@ -352,16 +357,24 @@ public final class Transport implements AutoCloseable {
             handshake(c, codec.decode(body));
             return;
         }
-        Message m = codec.decode(c.auth == null ? body : open(c, body));
+        byte[] plain = c.auth == null ? body : open(c, body);
+        Message m = codec.decode(plain);
         if (c.peer == null) {
             hello(c, m);
         } else if (m instanceof Control.Hello || m instanceof Control.AuthHello) {
             throw new FrameCodec.FrameException("second Hello on one connection");
+        } else if (m instanceof Control.Stamp st) {
+            c.stamp = st; // the next message's: see Trace
         } else {
             if (c.role == Auth.Role.CLIENT && !(m instanceof synod.paxos.PaxosMsg.ClientRequest
                     || m instanceof MessageCheck.BadRequest)) {
                 throw new FrameCodec.FrameException("a client may send client requests only, not "
                         + m.getClass().getSimpleName());
+            }
+            Trace trace = Trace.get();
+            if (trace != null) {
+                trace.received(c.peer, m, c.stamp, plain);
+                c.stamp = null;
             }
             deliver(c, m);
         }

@@ -73,6 +73,7 @@ class FrameCodecTest {
                 new Control.AuthRefused("n4 is of cluster c-1; n1 is of cluster c-2"),
                 new Control.Connect("2", "127.0.0.1", 65535),
                 new Control.Linked("3"),
+                new Control.Stamp("n1:7", java.util.Map.of("n1", 7L, "master", 3L)),
                 new Control.Shutdown(),
                 new Control.Campaign(),
                 new synod.txn.TxnMsg.PrepareTxn("1.7", 1, List.of(new synod.txn.TxnOp.Credit("3001", 2),
