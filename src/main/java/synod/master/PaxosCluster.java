@@ -632,11 +632,28 @@ public final class PaxosCluster implements Transport.Listener, AutoCloseable {
                 kill(id);
             }
         }
-        processes.values().forEach(Process::destroyForcibly);
+        // Asked first, a node exits between two steps of its loop; killed, it may die in the middle
+        // of appending to its log and leave a torn last line for its next start to cut.
+        CompletableFuture<Void> asked = new CompletableFuture<>();
+        loop.execute(() -> {
+            processes.forEach((id, p) -> {
+                if (p.isAlive() && connected.contains(id)) {
+                    transport.send(id, new Control.Shutdown());
+                }
+            });
+            asked.complete(null);
+        });
+        asked.completeOnTimeout(null, 1, TimeUnit.SECONDS).join();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(2);
         for (Process p : processes.values()) {
             try {
-                p.waitFor(5, TimeUnit.SECONDS);
+                long left = deadline - System.nanoTime();
+                if (left <= 0 || !p.waitFor(left, TimeUnit.NANOSECONDS)) {
+                    p.destroyForcibly();
+                    p.waitFor(5, TimeUnit.SECONDS);
+                }
             } catch (InterruptedException e) {
+                p.destroyForcibly();
                 Thread.currentThread().interrupt();
             }
         }
