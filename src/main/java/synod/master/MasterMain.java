@@ -57,6 +57,12 @@ public final class MasterMain {
             System.exit(2);
             return;
         }
+        Path traceDir = trace == null ? null : Path.of(trace).toAbsolutePath().getParent();
+        if (traceDir != null && !Files.isDirectory(traceDir)) { // said now, not after the whole run
+            System.err.println("master: --trace " + trace + ": no such directory " + traceDir);
+            System.exit(2);
+            return;
+        }
         Logs.toFile(logs.resolve("master.log"));
         if (trace != null) {
             try {
