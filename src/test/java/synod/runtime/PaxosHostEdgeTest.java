@@ -76,6 +76,11 @@ class PaxosHostEdgeTest {
         port = freePort();
         host.start(new InetSocketAddress("127.0.0.1", port), List.of(), List.of(), null, 10);
         loop.start();
+        connect("tester");
+    }
+
+    /** Dials the node (retrying while it starts to listen) and says Hello as {@code as}. */
+    private void connect(String as) throws IOException {
         long deadline = System.currentTimeMillis() + BOUND_MILLIS;
         while (socket == null) {
             try {
@@ -89,7 +94,7 @@ class PaxosHostEdgeTest {
         }
         socket.setSoTimeout(BOUND_MILLIS);
         in = new DataInputStream(socket.getInputStream());
-        send(new Control.Hello("tester", -1));
+        send(new Control.Hello(as, -1));
     }
 
     static void sleep(long ms) {
@@ -201,20 +206,7 @@ class PaxosHostEdgeTest {
         socket.close();
         socket = null;
         // the master's connection: PrintLog, PrintView, the checkers' state
-        long deadline = System.currentTimeMillis() + BOUND_MILLIS;
-        while (socket == null) {
-            try {
-                socket = new Socket("127.0.0.1", port);
-            } catch (IOException e) {
-                if (System.currentTimeMillis() > deadline) {
-                    throw e;
-                }
-                sleep(20);
-            }
-        }
-        socket.setSoTimeout(BOUND_MILLIS);
-        in = new DataInputStream(socket.getInputStream());
-        send(new Control.Hello("master", -1));
+        connect("master");
         long seq = 0;
         for (String what : List.of("log", "state", "view", "info")) {
             send(new Control.Query(++seq, what, 0));
