@@ -1,6 +1,8 @@
 # synod: the two commands a newcomer needs are `make` (build) and `make test` (everything CI runs).
 MVN ?= mvn -q -B
 JAR := target/synod.jar
+# bin/bench's load generators and peer drivers (src/bench/java), built with the product, packed apart.
+BENCHJAR := target/synod-bench.jar
 # Classes a node loads, recorded once by a training run: node JVMs start about twice as fast.
 JSA := target/node.jsa
 # The ZooKeeper comparison's load generator: the product plus ZooKeeper's client (a Maven profile of its own).
@@ -12,7 +14,7 @@ all: build
 
 build: $(JAR) $(JSA)
 
-$(JAR): pom.xml $(shell find src/main -type f 2>/dev/null)
+$(JAR): pom.xml $(shell find src/main src/bench -type f 2>/dev/null)
 	$(MVN) -DskipTests package
 
 $(JSA): $(JAR)

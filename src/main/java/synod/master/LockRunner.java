@@ -140,7 +140,9 @@ public final class LockRunner {
                 throw new ClusterException("Accounts: " + e.getMessage(), e);
             }
             requestSeq.merge(OPENER, (long) Shards.seqsNeeded(cluster.groups()), Long::sum);
-            submit(OPENER, c, () -> Shards.run(cluster, OPENER, plan));
+            // Opening thousands of items is many log entries in every group, on JVMs that may still be
+            // cold: it gets the command timeout, not one request's (a loaded machine took over 5 s).
+            submit(OPENER, c, () -> Shards.run(cluster, OPENER, plan), cfg.commandMillis());
         } else if (c instanceof Command.Fail f) {
             requireNode(f.node());
             cluster.kill(f.node());
@@ -237,6 +239,12 @@ public final class LockRunner {
      * command waits up to requestMillis for the answer, and prints {@code pending} without one.
      */
     private void submit(String client, Command c, java.util.function.Supplier<CompletableFuture<Result>> send) {
+        submit(client, c, send, requestMillis);
+    }
+
+    /** As above, waiting up to {@code waitMillis} for the answer. */
+    private void submit(String client, Command c, java.util.function.Supplier<CompletableFuture<Result>> send,
+                        long waitMillis) {
         Outstanding earlier = null;
         for (Outstanding o : outstanding) {
             if (o.client().equals(client)) {
@@ -255,7 +263,7 @@ public final class LockRunner {
             }
         });
         outstanding.add(new Outstanding(client, c, f));
-        awaitDecided(f, requestMillis);
+        awaitDecided(f, waitMillis);
         if (!f.isDone()) {
             out.println(pendingLine(client, c));
         }

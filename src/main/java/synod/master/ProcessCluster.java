@@ -165,7 +165,7 @@ public final class ProcessCluster implements BankCluster, Transport.Listener {
      * than the jar: a stale archive would be ignored by the JVM anyway, after a warning.
      */
     private static java.util.Optional<Path> nodeArchive() {
-        String cp = System.getProperty("java.class.path");
+        String cp = nodeClassPath();
         if (!cp.endsWith(".jar") || cp.contains(java.io.File.pathSeparator)) {
             return java.util.Optional.empty();
         }
@@ -205,11 +205,28 @@ public final class ProcessCluster implements BankCluster, Transport.Listener {
             cmd.add("-XX:TieredStopAtLevel=1");
         }
         nodeArchive().ifPresent(jsa -> cmd.add("-XX:SharedArchiveFile=" + jsa));
-        cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), mainClass));
+        cmd.addAll(List.of("-cp", nodeClassPath(), mainClass));
         if (traceNodes) {
             cmd.add("--trace"); // a traced master's nodes record their events too
         }
         return cmd;
+    }
+
+    /**
+     * A node's class path: the product's jar alone when this JVM runs from it (a benchmark's JVM also
+     * has target/synod-bench.jar, which nodes never need and which would keep the CDS archive from
+     * matching), else this JVM's class path (tests, which run from target/classes).
+     */
+    private static String nodeClassPath() {
+        java.security.CodeSource source = ProcessCluster.class.getProtectionDomain().getCodeSource();
+        if (source != null && source.getLocation().getPath().endsWith(".jar")) {
+            try {
+                return Path.of(source.getLocation().toURI()).toString();
+            } catch (java.net.URISyntaxException e) {
+                LOG.warn("cannot locate the product's jar ({}); nodes get this JVM's class path", e.toString());
+            }
+        }
+        return System.getProperty("java.class.path");
     }
 
     private static String javaBin() {

@@ -13,6 +13,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import synod.master.PaxosCluster;
 import synod.runtime.ClusterConfig;
+import synod.runtime.PortBlock;
 import synod.runtime.Logs;
 
 /**
@@ -65,11 +66,14 @@ public final class ClosedLoop {
 
     private ClosedLoop() {}
 
-    /** What every Paxos benchmark starts from: its log directory, the config, the disk's baseline. */
-    public record Setup(Path logs, ClusterConfig cfg, double fsyncsPerSecond) {
+    /**
+     * What every Paxos benchmark starts from: its log directory, the config (on a block of free ports,
+     * written to {@code file} for the nodes), the disk's baseline.
+     */
+    public record Setup(Path logs, ClusterConfig cfg, Path file, double fsyncsPerSecond) {
         /** A fresh group of {@code nodes} with a leader; the caller closes it. */
         public PaxosCluster group(int nodes) throws Exception {
-            return group(logs, nodes, cfg, null);
+            return group(logs, nodes, cfg, file);
         }
 
         /** A fresh group of {@code nodes} logging under {@code dir}, run with {@code config} ({@code file} for the nodes). */
@@ -103,15 +107,20 @@ public final class ClosedLoop {
         }
     }
 
-    /** Logs to {@code logs/DIR/bench.log} and measures single fsyncs per second there (the baseline). */
+    /**
+     * Logs to {@code logs/DIR/bench.log} and measures single fsyncs per second there (the baseline).
+     * The config is config/cluster.json on a block of ports found free (as bin/grade's runs), so a
+     * benchmark beside a test run or another benchmark does not collide with it.
+     */
     public static Setup setup(String dir) throws Exception {
         Path logs = Path.of("logs", dir);
         Files.createDirectories(logs);
         Logs.toFile(logs.resolve("bench.log"));
-        ClusterConfig cfg = ClusterConfig.load(Path.of("config/cluster.json"), false);
+        Path file = logs.resolve("cluster.json");
+        ClusterConfig cfg = PortBlock.write(Path.of("config", "cluster.json"), file);
         double fsyncs = FsyncBench.rawRate(logs, "{\"rec\":\"promised\",\"ballot\":{\"round\":1,\"node\":1}}", true, 1000);
         System.out.printf("disk baseline (same run): %.0f fsyncs/s, one record per write+force%n", fsyncs);
-        return new Setup(logs, cfg, fsyncs);
+        return new Setup(logs, cfg, file, fsyncs);
     }
 
     /** A warm-up window, and how close two windows in a row must be for the system to count as warm. */
