@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -30,8 +29,8 @@ import synod.runtime.RawPeer;
 import synod.runtime.FrameCodec;
 
 /**
- * The edge under fire: a running group of three node JVMs (on private ports, from
- * {@link #BASE_PORT}) gets a few thousand malformed frames and messages, seeded: the poison pills an
+ * The edge under fire: a running group of three node JVMs (on a block of free ports of its own)
+ * gets a few thousand malformed frames and messages, seeded: the poison pills an
  * outside harness found (fixed cases, first), then random ones of every class: client requests with
  * a field missing, null or of the wrong type, strings that are not valid UTF-16, reserved or
  * unprintable ids, names too long, requests too large for the log and the wire, op types no client
@@ -43,7 +42,6 @@ import synod.runtime.FrameCodec;
  */
 @Tag("end-to-end")
 class EdgeFuzzTest {
-    static final int BASE_PORT = 7320;
     /** Small frames make the size limits cheap to reach. */
     static final int FRAME = 64 * 1024;
     static final int BOUND_MILLIS = 10_000;
@@ -53,21 +51,11 @@ class EdgeFuzzTest {
     PaxosCluster cluster;
     String classPath;
     final FrameCodec codec = new FrameCodec(FRAME);
+    ClusterConfig cfg;
 
     @AfterEach
     void reap() {
         NodeJvms.reap(cluster, classPath, tmp);
-    }
-
-    static void portsFree() throws IOException {
-        for (int p = BASE_PORT; p <= BASE_PORT + 3; p++) {
-            try (ServerSocket s = new ServerSocket(p)) {
-                s.setReuseAddress(true);
-            } catch (IOException e) {
-                throw new IOException("port " + p + " is taken (another run?); EdgeFuzzTest needs "
-                        + BASE_PORT + ".." + (BASE_PORT + 3), e);
-            }
-        }
     }
 
     /**
@@ -79,7 +67,7 @@ class EdgeFuzzTest {
         final RawPeer peer;
 
         Raw(String node, String as) throws IOException {
-            int port = BASE_PORT + ClusterConfig.number(node);
+            int port = cfg.port(node);
             if (as == null) {
                 peer = RawPeer.plain(port, codec, BOUND_MILLIS);
             } else {
@@ -139,15 +127,15 @@ class EdgeFuzzTest {
 
     @Test
     void aGroupUnderMalformedFramesAndMessagesNeitherDiesNorChangesAndStillAnswers() throws Exception {
-        portsFree();
         long seed = Long.getLong("fuzz.seed", 535);
         int count = Integer.getInteger("fuzz.cases", 3000);
+        Path template = tmp.resolve("template.json");
         Path config = tmp.resolve("cluster.json");
-        Files.writeString(config, "{\"frameBytesMax\": " + FRAME + ", \"masterPort\": " + BASE_PORT + ", \"basePort\": "
-                + BASE_PORT + ", \"maxNodes\": 3, \"nodeHeap\": \"48m\"}");
+        Files.writeString(template, "{\"frameBytesMax\": " + FRAME + ", \"maxNodes\": 3, \"nodeHeap\": \"48m\"}");
+        cfg = synod.runtime.PortBlock.write(template, config);
         classPath = System.getProperty("java.class.path");
         System.setProperty("java.class.path", MasterProcessEndToEndTest.childClassPath()); // the nodes' class path
-        cluster = new PaxosCluster(ClusterConfig.load(config, true), tmp.resolve("logs"), config, seed);
+        cluster = new PaxosCluster(cfg, tmp.resolve("logs"), config, seed);
         cluster.start(1, 3);
         assertNotNull(cluster.awaitLeader(1, 20_000), "no leader");
         assertEquals(new Result.Ok(), cluster.submit("setup", 1, new Op.Put("k", "before"), 1).get(20, TimeUnit.SECONDS));

@@ -99,7 +99,7 @@ final class FuzzCases {
 
     static Case random(Random r, int frame) {
         long seq = 100 + r.nextInt(1_000_000);
-        switch (r.nextInt(14)) {
+        switch (r.nextInt(16)) {
             case 0: return missingField(r, seq);
             case 1: return badString(r, seq);
             case 2: return Case.answered("reserved client id", request(q(pick(r, "#fuzz", "#", "fu/zz", "/fuzz")),
@@ -125,12 +125,35 @@ final class FuzzCases {
             case 10: return badLength(r, frame);
             case 11: return badPeerMessage(r);
             case 12: return badControl(r);
+            case 13: return badKvTxn(r, seq);
+            case 14: return Case.answered("a 2PC step from a client", fuzzRequest(seq, pick(r,
+                    "{\"op\":\"2pc\",\"entry\":null}",
+                    "{\"op\":\"2pc\",\"entry\":{\"step\":\"decide\",\"txid\":\"1.1\",\"commit\":true}}")));
             default: return Case.closes("a request whose number cannot be read", "fuzzer", pick(r,
                     request("\"fuzz-c\"", "\"7\"", "{\"op\":\"get\",\"key\":\"fuzz\"}"),
                     request("\"fuzz-c\"", "1.5", "{\"op\":\"get\",\"key\":\"fuzz\"}"),
                     request("5", "7", "{\"op\":\"get\",\"key\":\"fuzz\"}"),
                     request("\"fuzz-c\"", "99999999999999999999999", "{\"op\":\"get\",\"key\":\"fuzz\"}")));
         }
+    }
+
+    /** A key-value transaction the store could not apply, each breaking one of its rules. */
+    static Case badKvTxn(Random r, long seq) {
+        String put = "{\"op\":\"put\",\"item\":\"fuzz\",\"value\":\"fuzz\"}";
+        String steps = pick(r, "null", "[]", "[null]", "[" + put + ",null]",
+                "[{\"op\":\"debit\",\"item\":\"fuzz\",\"amount\":1}]",
+                "[{\"op\":\"credit\",\"item\":\"fuzz\",\"amount\":1}]",
+                "[{\"op\":\"put\",\"item\":null,\"value\":\"fuzz\"}]",
+                "[{\"op\":\"put\",\"item\":\"fuzz\"}]",
+                "[{\"op\":\"expect\",\"item\":\"fuzz\"}]",
+                "[{\"op\":\"del\"}]",
+                "[{\"op\":\"fuzz\",\"item\":\"fuzz\"}]",
+                "[" + put + "," + put + "]",
+                "[{\"op\":\"absent\",\"item\":\"fuzz\"},{\"op\":\"absent\",\"item\":\"fuzz\"}]",
+                "[" + (put + ",").repeat(64 + r.nextInt(10)) + put + "]", // more steps than any transaction takes
+                "[{\"op\":\"put\",\"item\":" + q(badName(r)) + ",\"value\":\"fuzz\"}]",
+                "{\"op\":\"put\",\"item\":\"fuzz\",\"value\":\"fuzz\"}");
+        return Case.answered("a bad key-value transaction", fuzzRequest(seq, "{\"op\":\"txn\",\"steps\":" + steps + "}"));
     }
 
     static Case missingField(Random r, long seq) {
