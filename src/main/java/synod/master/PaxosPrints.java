@@ -15,6 +15,13 @@ import java.util.Set;
 final class PaxosPrints {
     /** How long a running node may take to answer a print before it is reported silent (a loaded machine can stall a JVM for seconds). */
     static final long ANSWER_MILLIS = 5000;
+    /**
+     * How long a state print waits for the reachable nodes of a group to apply the same slot. It
+     * returns as soon as they do (or at once when they cannot: no majority), so the bound costs only
+     * a node that is catching up: 2 s was too short for one catching up on a whole run's entries
+     * on a loaded machine (load 30), which then printed an empty database beside the others.
+     */
+    static final long SETTLE_MILLIS = 15_000;
 
     private PaxosPrints() {}
 
@@ -42,7 +49,7 @@ final class PaxosPrints {
     static void print(PaxosCluster cluster, Command c, PrintStream out, BankRunner.Diagnostics diag) {
         if (c instanceof Command.PrintDB || c instanceof Command.PrintBalance || c instanceof Command.PrintStatus) {
             for (int g = 1; g <= cluster.groups(); g++) {
-                cluster.settle(g, 2000); // state prints show settled state; views and logs are history
+                cluster.settle(g, SETTLE_MILLIS); // state prints show settled state; views and logs are history
             }
         }
         if (c instanceof Command.PrintStatus s) {
