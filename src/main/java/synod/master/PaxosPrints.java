@@ -14,7 +14,7 @@ import java.util.Set;
  */
 final class PaxosPrints {
     /** How long a running node may take to answer a print before it is reported silent (a loaded machine can stall a JVM for seconds). */
-    static final long ANSWER_MILLIS = 5000;
+    static final long ANSWER_MILLIS = 10_000;
     /**
      * How long a state print waits for the reachable nodes of a group to apply the same slot. It
      * returns as soon as they do (or at once when they cannot: no majority), so the bound costs only
