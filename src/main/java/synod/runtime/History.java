@@ -36,11 +36,11 @@ final class History {
         }
     }
 
-    /** One line a message, oldest first: {@code send n2 Accept[...]}. */
+    /** One line a message, oldest first: {@code send n2 ACCEPT (2,1) 7=[c1#3 (1, 3001, 4)]} ({@link LogLine}). */
     List<String> lines() {
         List<String> lines = new ArrayList<>(entries.size());
         for (Entry e : entries) {
-            lines.add(e.direction() + " " + e.peer() + " " + e.message());
+            lines.add(e.direction() + " " + e.peer() + " " + LogLine.of(e.message()));
         }
         return lines;
     }

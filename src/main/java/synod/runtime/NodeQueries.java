@@ -88,7 +88,7 @@ final class NodeQueries {
             StringBuilder b = new StringBuilder("NEW-VIEW ballot " + v.ballot() + " from " + group.get(v.ballot().node() - 1)
                     + " slots " + v.fromSlot() + "..:");
             for (PValue pv : v.entries()) {
-                b.append(' ').append(pv.slot()).append('=').append(describe(pv));
+                b.append(' ').append(pv.slot()).append('=').append(LogLine.value(pv.value()));
             }
             if (v.entries().isEmpty()) {
                 b.append(" no entries");
@@ -96,16 +96,5 @@ final class NodeQueries {
             lines.add(b.toString());
         }
         return lines;
-    }
-
-    private static String describe(PValue pv) {
-        if (pv.value().noop()) {
-            return "no-op";
-        }
-        List<String> rs = new ArrayList<>();
-        for (Request r : pv.value().requests()) {
-            rs.add(r.client() + "#" + r.seq() + " " + r.op());
-        }
-        return rs.toString();
     }
 }
