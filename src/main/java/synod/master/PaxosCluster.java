@@ -80,7 +80,8 @@ public final class PaxosCluster implements Transport.Listener, AutoCloseable {
         CompletableFuture<Void> bound = new CompletableFuture<>();
         loop.execute(() -> {
             try {
-                transport.listen(cfg.host(), cfg.masterPort());
+                var me = cfg.masterHostPort().mustBeLocal("the master's address");
+                transport.listen(me.getHostString(), me.getPort());
                 bound.complete(null);
             } catch (IOException e) {
                 bound.completeExceptionally(e);
@@ -91,7 +92,8 @@ public final class PaxosCluster implements Transport.Listener, AutoCloseable {
             bound.get(10, TimeUnit.SECONDS);
         } catch (Exception e) {
             loop.close();
-            throw new IOException("master cannot listen on " + cfg.host() + ":" + cfg.masterPort() + ": " + e.getMessage());
+            throw new IOException("master cannot listen on " + cfg.masterHostPort() + ": "
+                    + (e.getCause() != null ? e.getCause().getMessage() : e.getMessage()));
         }
     }
 
@@ -289,7 +291,7 @@ public final class PaxosCluster implements Transport.Listener, AutoCloseable {
         List<String> cmd = ProcessCluster.nodeJvm(cfg.nodeHeap(), "synod.runtime.PaxosMain", !shortLived);
         cmd.addAll(List.of("--id", id,
                 "--group", String.join(",", group(groupOf(id))), "--layout", groups + "x" + replicas,
-                "--master", cfg.host() + ":" + cfg.masterPort(),
+                "--master", cfg.masterHostPort().toString(),
                 "--logs", logs.toString(), "--seed", String.valueOf(seed)));
         if (configFile != null) {
             cmd.addAll(List.of("--config", configFile.toAbsolutePath().toString()));
