@@ -28,7 +28,9 @@ import synod.runtime.PortBlock;
  * goes on: kill -9 of the leader or of random nodes (two at once on five), its log's tail torn
  * while it is down (garbage, half a record, NUL bytes), then a restart; SIGSTOP of a node for a
  * while, then SIGCONT; a cut-off (the master's SetLive: the node cannot reach its peers), then the
- * heal; message loss on every node (the master's SetDropRate), then none. After each cycle it waits until the group has a leader and every node it touched has caught
+ * heal; message loss on every node (the master's SetDropRate), then none; with the nodes in network
+ * namespaces ({@link NetnsLab}), real partitions: one node from the rest, the leader in the
+ * minority, a bridge node seeing both sides, each by packets dropped in the namespaces, then healed. After each cycle it waits until the group has a leader and every node it touched has caught
  * up, and records how long that took. Then the checkers read the history.
  */
 final class NemesisRun implements AutoCloseable {
