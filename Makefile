@@ -46,11 +46,13 @@ netns-tools:
 	  || echo "make: iproute2/nftables could not be installed; the namespace tests will be skipped" >&2; }
 
 # A group of three in network namespaces, its master in a fourth, through a kill -9 and real partitions
-# (nftables inside the namespaces), the history checked; under a minute. Whatever happens, no namespace
+# (nftables inside the namespaces), the history checked; under a minute. `make test-netns PLAN=1x5:4:2:12`
+# runs another plan (GROUPSxREPLICAS:KILLS:FAULTS:PARTITIONS), SEED=N another seed. Whatever happens, no namespace
 # of the run is left: the test removes its own, and this target those of any run that is gone.
 test-netns: netns-tools
 	@trap '$(MAKE) -s netns-clean' EXIT; \
-	  mvn -B -ntp test -Dsurefire.failIfNoSpecifiedTests=false -Dtest='NetnsTest' $(if $(SEED),-Dnemesis.seed=$(SEED))
+	  mvn -B -ntp test -Dsurefire.failIfNoSpecifiedTests=false -Dtest='NetnsTest' $(if $(SEED),-Dnemesis.seed=$(SEED)) \
+	    $(if $(PLAN),-Dnetns.plan=$(PLAN))
 
 # Three nodes started by hand, each in its own namespace with its own address, a client in a fourth;
 # a partition and its heal; everything removed at the end (also on Ctrl-C).
