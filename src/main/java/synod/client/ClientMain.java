@@ -90,7 +90,12 @@ public final class ClientMain implements Transport.Listener {
         Layout layout;
         try {
             layout = layout(cl);
-            layout.nodes().forEach(cfg::port); // each must be a node of the config
+            for (String n : layout.nodes()) { // each must be a node of the config, at an address that resolves
+                if (cfg.address(n).isUnresolved()) {
+                    throw new IllegalArgumentException(n + "'s address " + cfg.hostPort(n) + ": the host \""
+                            + cfg.hostPort(n).host() + "\" does not resolve");
+                }
+            }
         } catch (IOException | IllegalArgumentException e) {
             System.err.println("client: " + e.getMessage());
             System.exit(2);

@@ -81,6 +81,16 @@ public final class PaxosMain {
         List<String> givenGroup = cl.hasOption("group")
                 ? Arrays.stream(cl.getOptionValue("group").split(",")).map(String::strip).toList() : null;
         List<String> group = group(givenGroup, dir, id, layout);
+        List<InetSocketAddress> peers = new ArrayList<>();
+        List<String> peerIds = new ArrayList<>();
+        for (String p : (layout != null ? layout : Layout.single(group)).nodes()) {
+            if (!p.equals(id)) { // every node of the cluster: 2PC speaks to the other groups' leaders
+                peerIds.add(p);
+                peers.add(resolved(p + "'s address", cfg.hostPort(p)));
+            }
+        }
+        InetSocketAddress master = resolved("the master's address", cl.hasOption("master")
+                ? HostPort.parse(cl.getOptionValue("master")) : cfg.masterHostPort());
         lockNode(dir, id);
         Logs.toFile(dir.resolve("node.log"));
         if (given != null) {
@@ -124,16 +134,6 @@ public final class PaxosMain {
         FrameCodec codec = new FrameCodec(cfg.frameBytesMax(), new MessageCheck(cfg.frameBytesMax(), group.size()));
         PaxosHost host = new PaxosHost(node, group, layout, disk, loop, codec,
                 cfg.transportSettings(), cl.hasOption("master"), Auth.paxosNode(key, layout));
-        List<InetSocketAddress> peers = new ArrayList<>();
-        List<String> peerIds = new ArrayList<>();
-        for (String p : layout.nodes()) {
-            if (!p.equals(id)) { // every node of the cluster: 2PC speaks to the other groups' leaders
-                peerIds.add(p);
-                peers.add(resolved(p + "'s address", cfg.hostPort(p)));
-            }
-        }
-        InetSocketAddress master = resolved("the master's address", cl.hasOption("master")
-                ? HostPort.parse(cl.getOptionValue("master")) : cfg.masterHostPort());
         host.start(me, peers, peerIds, master, cfg.tickMillis());
         loop.start();
     }

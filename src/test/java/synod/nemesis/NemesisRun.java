@@ -368,10 +368,7 @@ final class NemesisRun implements AutoCloseable {
         Map<String, Set<String>> blocked = new TreeMap<>();
         String bridge = null;
         if (kind.equals(PARTITIONS.get(0))) {
-            minority.add(members.get(1 + random.nextInt(members.size() - 1)));
-            if (random.nextBoolean() && leader != null) {
-                minority.set(0, leader);
-            }
+            minority.add(members.get(random.nextInt(members.size()))); // the leader one time in n
         } else if (kind.equals(PARTITIONS.get(1))) {
             minority.addAll(members.subList(0, (members.size() - 1) / 2));
         } else {
