@@ -8,7 +8,7 @@ JSA := target/node.jsa
 # The ZooKeeper comparison's load generator: the product plus ZooKeeper's client (a Maven profile of its own).
 ZKJAR := target/bench-zk/synod-bench-zk.jar
 
-.PHONY: all build test unit chromium grade bench bench-etcd bench-zk sim nemesis clean
+.PHONY: all build test unit chromium netns-tools test-netns netns-demo netns-clean grade bench bench-etcd bench-zk sim nemesis clean
 
 all: build
 
@@ -27,7 +27,7 @@ test: unit grade
 
 # The trace page's tests open it in headless Chromium: the distribution's package, installed if
 # missing (where it cannot be, those tests are skipped and say so).
-unit: chromium
+unit: chromium netns-tools
 	mvn -B -ntp test
 
 chromium:
@@ -41,6 +41,37 @@ chromium:
 GRADE_JOBS ?= 2
 grade: build
 	bin/grade -j $(GRADE_JOBS) test-cases
+
+# The namespace test network (NetnsTest, also part of `make unit`): iproute2 and nftables, installed
+# if missing; without them, or without root, the test is skipped and says why.
+netns-tools:
+	@{ command -v ip && command -v nft; } >/dev/null 2>&1 || { echo "make: installing iproute2 and nftables for the namespace tests" >&2; \
+	  sudo=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  { $$sudo apt-get update -qq && $$sudo apt-get install -y -qq iproute2 nftables; } >&2 \
+	  || echo "make: iproute2/nftables could not be installed; the namespace tests will be skipped" >&2; }
+
+# A group of three in network namespaces, its master in a fourth, through a kill -9 and real partitions
+# (nftables inside the namespaces), the history checked; under a minute. `make test-netns PLAN=1x5:4:2:12`
+# runs another plan (GROUPSxREPLICAS:KILLS:FAULTS:PARTITIONS), SEED=N another seed. Whatever happens, no namespace
+# of the run is left: the test removes its own, and this target those of any run that is gone.
+test-netns: netns-tools
+	@trap '$(MAKE) -s netns-clean' EXIT; \
+	  mvn -B -ntp test -Dsurefire.failIfNoSpecifiedTests=false -Dtest='NetnsTest' $(if $(SEED),-Dnemesis.seed=$(SEED)) \
+	    $(if $(PLAN),-Dnetns.plan=$(PLAN))
+
+# Three nodes started by hand, each in its own namespace with its own address, a client in a fourth;
+# a partition and its heal; everything removed at the end (also on Ctrl-C).
+netns-demo: build netns-tools
+	bin/netns-demo
+
+# Removes the namespaces (synodPID-*) of test runs and demos whose process is gone, with what runs in them.
+netns-clean:
+	@for ns in $$(ip netns list 2>/dev/null | grep -o '^synod[0-9]*-[a-z0-9]*'); do \
+	  pid=$${ns#synod}; pid=$${pid%%-*}; \
+	  kill -0 $$pid 2>/dev/null && continue; \
+	  for p in $$(ip netns pids $$ns 2>/dev/null); do kill -9 $$p 2>/dev/null; done; \
+	  ip netns del $$ns && echo "make: removed $$ns, left by a run that is gone" >&2; \
+	done; true
 
 bench: build
 	bin/bench

@@ -55,12 +55,12 @@ public final class ClientMain implements Transport.Listener {
         Transport transport = new Transport(loop, new FrameCodec(cfg.frameBytesMax()), name, this,
                 cfg.transportSettings(), auth);
         this.session = new ClientSession(loop, transport, layout::group, 300);
-        this.where = layout.nodes().stream().map(n -> n + " " + cfg.host() + ":" + cfg.port(n))
+        this.where = layout.nodes().stream().map(n -> n + " " + cfg.hostPort(n))
                 .collect(java.util.stream.Collectors.joining(", "));
         session.onNotice(n -> say(describe(n.client(), n.result())));
         loop.execute(() -> {
             for (String n : layout.nodes()) {
-                transport.connect(n, new InetSocketAddress(cfg.host(), cfg.port(n)), true);
+                transport.connect(n, cfg.address(n), true);
             }
         });
     }
@@ -90,7 +90,12 @@ public final class ClientMain implements Transport.Listener {
         Layout layout;
         try {
             layout = layout(cl);
-            layout.nodes().forEach(cfg::port); // each must be a node of the config
+            for (String n : layout.nodes()) { // each must be a node of the config, at an address that resolves
+                if (cfg.address(n).isUnresolved()) {
+                    throw new IllegalArgumentException(n + "'s address " + cfg.hostPort(n) + ": the host \""
+                            + cfg.hostPort(n).host() + "\" does not resolve");
+                }
+            }
         } catch (IOException | IllegalArgumentException e) {
             System.err.println("client: " + e.getMessage());
             System.exit(2);

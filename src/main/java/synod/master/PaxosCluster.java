@@ -67,6 +67,8 @@ public final class PaxosCluster implements Transport.Listener, AutoCloseable {
     private volatile boolean shortLived;
     /** PrintDB lists only modified accounts (CSE535 Project 3), whatever the placement. */
     private volatile boolean modifiedOnly;
+    /** What a node's command line starts with: nothing, or {@code ip netns exec NS} to run it in its network namespace. */
+    private volatile java.util.function.Function<String, List<String>> launcher = id -> List.of();
 
     public PaxosCluster(ClusterConfig cfg, Path logs, Path configFile, long seed) throws IOException {
         this.cfg = cfg;
@@ -80,7 +82,8 @@ public final class PaxosCluster implements Transport.Listener, AutoCloseable {
         CompletableFuture<Void> bound = new CompletableFuture<>();
         loop.execute(() -> {
             try {
-                transport.listen(cfg.host(), cfg.masterPort());
+                var me = cfg.masterHostPort().mustBeLocal("the master's address");
+                transport.listen(me.getHostString(), me.getPort());
                 bound.complete(null);
             } catch (IOException e) {
                 bound.completeExceptionally(e);
@@ -91,8 +94,17 @@ public final class PaxosCluster implements Transport.Listener, AutoCloseable {
             bound.get(10, TimeUnit.SECONDS);
         } catch (Exception e) {
             loop.close();
-            throw new IOException("master cannot listen on " + cfg.host() + ":" + cfg.masterPort() + ": " + e.getMessage());
+            throw new IOException("master cannot listen on " + cfg.masterHostPort() + ": "
+                    + (e.getCause() != null ? e.getCause().getMessage() : e.getMessage()));
         }
+    }
+
+    /**
+     * Starts each node's command line with {@code prefix.apply(id)}, a program that runs the rest in
+     * place (exec, so the pid is the node's): the namespace test network's {@code ip netns exec NS}.
+     */
+    public void launchWith(java.util.function.Function<String, List<String>> prefix) {
+        this.launcher = prefix;
     }
 
     /** Node ids of group {@code g} (1-based). */
@@ -286,10 +298,11 @@ public final class PaxosCluster implements Transport.Listener, AutoCloseable {
             return;
         }
         hellos.put(id, new CompletableFuture<>());
-        List<String> cmd = ProcessCluster.nodeJvm(cfg.nodeHeap(), "synod.runtime.PaxosMain", !shortLived);
+        List<String> cmd = new ArrayList<>(launcher.apply(id));
+        cmd.addAll(ProcessCluster.nodeJvm(cfg.nodeHeap(), "synod.runtime.PaxosMain", !shortLived));
         cmd.addAll(List.of("--id", id,
                 "--group", String.join(",", group(groupOf(id))), "--layout", groups + "x" + replicas,
-                "--master", cfg.host() + ":" + cfg.masterPort(),
+                "--master", cfg.masterHostPort().toString(),
                 "--logs", logs.toString(), "--seed", String.valueOf(seed)));
         if (configFile != null) {
             cmd.addAll(List.of("--config", configFile.toAbsolutePath().toString()));

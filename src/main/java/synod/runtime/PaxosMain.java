@@ -72,7 +72,8 @@ public final class PaxosMain {
             throw new IllegalArgumentException("--id takes a node number, 3 or n3; got '" + cl.getOptionValue("id") + "'");
         }
         String id = "n" + k;
-        cfg.port(id); // validates the id against the config
+        // the id against the config, and its address against this machine's, before its logs are touched
+        InetSocketAddress me = cfg.hostPort(id).mustBeLocal(id + "'s address");
         Path dir = Path.of(cl.getOptionValue("logs", "logs")).resolve(id);
         // Everything that can be refused is checked before the directory is touched.
         Layout given = cl.hasOption("layout") ? Layout.parse(cl.getOptionValue("layout")) : null;
@@ -80,6 +81,16 @@ public final class PaxosMain {
         List<String> givenGroup = cl.hasOption("group")
                 ? Arrays.stream(cl.getOptionValue("group").split(",")).map(String::strip).toList() : null;
         List<String> group = group(givenGroup, dir, id, layout);
+        List<InetSocketAddress> peers = new ArrayList<>();
+        List<String> peerIds = new ArrayList<>();
+        for (String p : (layout != null ? layout : Layout.single(group)).nodes()) {
+            if (!p.equals(id)) { // every node of the cluster: 2PC speaks to the other groups' leaders
+                peerIds.add(p);
+                peers.add(resolved(p + "'s address", cfg.hostPort(p)));
+            }
+        }
+        InetSocketAddress master = resolved("the master's address", cl.hasOption("master")
+                ? HostPort.parse(cl.getOptionValue("master")) : cfg.masterHostPort());
         lockNode(dir, id);
         Logs.toFile(dir.resolve("node.log"));
         if (given != null) {
@@ -95,7 +106,7 @@ public final class PaxosMain {
         ClusterKey key = ClusterKey.required(dir, cfg);
         if (!cl.hasOption("master")) {
             long pid = ProcessHandle.current().pid();
-            System.out.println(id + " (pid " + pid + ") of " + group + " listens on " + cfg.host() + ":" + cfg.port(id)
+            System.out.println(id + " (pid " + pid + ") of " + group + " listens on " + cfg.hostPort(id)
                     + "; logs in " + dir + "; it exits when the master it reaches exits, or stop it with kill " + pid);
         }
 
@@ -123,17 +134,7 @@ public final class PaxosMain {
         FrameCodec codec = new FrameCodec(cfg.frameBytesMax(), new MessageCheck(cfg.frameBytesMax(), group.size()));
         PaxosHost host = new PaxosHost(node, group, layout, disk, loop, codec,
                 cfg.transportSettings(), cl.hasOption("master"), Auth.paxosNode(key, layout));
-        List<InetSocketAddress> peers = new ArrayList<>();
-        List<String> peerIds = new ArrayList<>();
-        for (String p : layout.nodes()) {
-            if (!p.equals(id)) { // every node of the cluster: 2PC speaks to the other groups' leaders
-                peerIds.add(p);
-                peers.add(new InetSocketAddress(cfg.host(), cfg.port(p)));
-            }
-        }
-        InetSocketAddress master = cl.hasOption("master") ? address(cl.getOptionValue("master"))
-                : new InetSocketAddress(cfg.host(), cfg.masterPort());
-        host.start(new InetSocketAddress(cfg.host(), cfg.port(id)), peers, peerIds, master, cfg.tickMillis());
+        host.start(me, peers, peerIds, master, cfg.tickMillis());
         loop.start();
     }
 
@@ -181,8 +182,12 @@ public final class PaxosMain {
         return group;
     }
 
-    private static InetSocketAddress address(String hostPort) {
-        int colon = hostPort.lastIndexOf(':');
-        return new InetSocketAddress(hostPort.substring(0, colon), Integer.parseInt(hostPort.substring(colon + 1)));
+    /** A peer's or the master's socket address, refused if its host does not resolve (a typo in the config). */
+    private static InetSocketAddress resolved(String who, HostPort a) throws IOException {
+        InetSocketAddress s = a.socket();
+        if (s.isUnresolved()) {
+            throw new IOException(who + " " + a + ": the host \"" + a.host() + "\" does not resolve");
+        }
+        return s;
     }
 }

@@ -10,7 +10,9 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
 import synod.app.Op;
 import synod.app.Result;
@@ -26,16 +28,30 @@ import synod.runtime.PortBlock;
  * goes on: kill -9 of the leader or of random nodes (two at once on five), its log's tail torn
  * while it is down (garbage, half a record, NUL bytes), then a restart; SIGSTOP of a node for a
  * while, then SIGCONT; a cut-off (the master's SetLive: the node cannot reach its peers), then the
- * heal; message loss on every node (the master's SetDropRate), then none. After each cycle it waits until the group has a leader and every node it touched has caught
+ * heal; message loss on every node (the master's SetDropRate), then none; with the nodes in network
+ * namespaces ({@link NetnsLab}), real partitions: one node from the rest, the leader in the
+ * minority, a bridge node seeing both sides, each by packets dropped in the namespaces, then healed. After each cycle it waits until the group has a leader and every node it touched has caught
  * up, and records how long that took. Then the checkers read the history.
  */
 final class NemesisRun implements AutoCloseable {
-    /** What to run: groups of replicas, how many cycles of each kind, the seed. */
-    record Plan(int groups, int replicas, int kills, int faults, long seed) {
+    /**
+     * What to run: groups of replicas, how many cycles of each kind (partitions need a
+     * {@link NetnsLab}: real nodes in network namespaces), the seed.
+     */
+    record Plan(int groups, int replicas, int kills, int faults, int partitions, long seed) {
+        Plan(int groups, int replicas, int kills, int faults, long seed) {
+            this(groups, replicas, kills, faults, 0, seed);
+        }
+
         String name() {
-            return groups == 1 ? replicas + " nodes" : groups + " groups of " + replicas + " (sharded bank)";
+            return (groups == 1 ? replicas + " nodes" : groups + " groups of " + replicas + " (sharded bank)")
+                    + (partitions > 0 ? " in network namespaces" : "");
         }
     }
+
+    /** The partitions' kinds, in the order a run takes them (so three partition cycles make one of each). */
+    static final List<String> PARTITIONS = List.of("partition: one node from the rest",
+            "partition: the leader in the minority", "partition: a bridge node");
 
     /**
      * One fault: what, on which nodes, when it began and was healed (ns into the run), how long the
@@ -69,6 +85,8 @@ final class NemesisRun implements AutoCloseable {
     private final Path dir;
     private final PaxosCluster cluster;
     private final Workloads workloads;
+    /** The namespaces the nodes run in, whose links the partitions cut; null on loopback. */
+    private final NetnsLab lab;
     private final List<Thread> clients = new ArrayList<>();
     /** Nodes whose log tail was torn while they were down, until their restart is checked. */
     private final List<String> torn = new ArrayList<>();
@@ -85,7 +103,7 @@ final class NemesisRun implements AutoCloseable {
         for (int block = 1; ; block++) {
             Path here = dir.resolve("block" + block);
             try {
-                return new NemesisRun(plan, here);
+                return new NemesisRun(plan, here, null);
             } catch (IOException | ClusterException e) {
                 if (block == PORT_BLOCKS || !aPortWasTaken(e, here)) {
                     throw e;
@@ -114,14 +132,32 @@ final class NemesisRun implements AutoCloseable {
         return false;
     }
 
-    private NemesisRun(Plan plan, Path dir) throws IOException, ClusterException {
+    /**
+     * Starts a run in {@code dir} on {@code lab}'s network: this process is in the master's
+     * namespace, each node is started in its own, every one on its own address (no port can be taken
+     * there by anyone else).
+     */
+    static NemesisRun start(Plan plan, Path dir, NetnsLab lab) throws IOException, ClusterException {
+        return new NemesisRun(plan, dir, lab);
+    }
+
+    private NemesisRun(Plan plan, Path dir, NetnsLab lab) throws IOException, ClusterException {
         this.plan = plan;
         this.dir = dir;
+        this.lab = lab;
         this.random = new Random(plan.seed());
         Files.createDirectories(dir);
         Path config = dir.resolve("cluster.json");
-        ClusterConfig cfg = PortBlock.write(Path.of("config", "cluster.json"), config);
+        Path template = Path.of("config", "cluster.json");
+        ClusterConfig cfg = lab == null ? PortBlock.write(template, config)
+                : ClusterConfig.load(lab.writeConfig(template, config), true);
+        if (plan.partitions() > 0 && lab == null) {
+            throw new IllegalArgumentException("partitions need the nodes in network namespaces (a NetnsLab)");
+        }
         this.cluster = new PaxosCluster(cfg, dir.resolve("logs"), config, plan.seed());
+        if (lab != null) {
+            cluster.launchWith(lab::exec);
+        }
         this.workloads = new Workloads(cluster, history, () -> stopping);
         this.accounts = Workloads.accounts(plan.groups() == 1 ? 6 : 9);
         try {
@@ -202,7 +238,11 @@ final class NemesisRun implements AutoCloseable {
         for (int i = 0; i < plan.faults(); i++) {
             order.add(1 + i % 3);
         }
+        for (int i = 0; i < plan.partitions(); i++) {
+            order.add(4);
+        }
         Collections.shuffle(order, random);
+        int partitions = 0;
         long t0 = System.nanoTime();
         for (int i = 0; i < order.size(); i++) {
             int g = 1 + random.nextInt(plan.groups());
@@ -210,7 +250,8 @@ final class NemesisRun implements AutoCloseable {
                 case 0 -> killCycle(g);
                 case 1 -> pauseCycle(g);
                 case 2 -> cutOffCycle(g);
-                default -> lossCycle(g);
+                case 3 -> lossCycle(g);
+                default -> partitionCycle(g, PARTITIONS.get(partitions++ % PARTITIONS.size()));
             };
             events.add(e);
             System.err.printf("nemesis %s: cycle %d/%d %s, %scaught up in %d ms; %d ops so far (%.0f s)%n",
@@ -306,6 +347,71 @@ final class NemesisRun implements AutoCloseable {
         System.err.printf("nemesis: %.0f%% of messages dropped for %.1f s%n", rate * 100, (healed - start) / 1e9);
         return new Event("message loss", cluster.group(g), start, healed, -1, catchUp(g, cluster.group(g),
                 System.nanoTime()), false);
+    }
+
+    /**
+     * A real partition of group {@code g}'s nodes ({@link NetnsLab#cut}: packets dropped in their
+     * namespaces), held for a while, then healed: one node (at random) from the rest; the leader,
+     * with one other on five nodes, in the minority; or a bridge node that sees both sides while
+     * they do not see each other (the leader on one side). The master, the clients' side, reaches
+     * every node throughout: a client of a node cut off from its group waits and tries another.
+     */
+    private Event partitionCycle(int g, String kind) throws Exception {
+        List<String> members = new ArrayList<>(cluster.group(g));
+        String leader = cluster.leader(g);
+        Collections.shuffle(members, random);
+        if (leader != null) { // the leader first, so "the leader in the minority" and the bridge's sides name it
+            members.remove(leader);
+            members.add(0, leader);
+        }
+        List<String> minority = new ArrayList<>();
+        Map<String, Set<String>> blocked = new TreeMap<>();
+        String bridge = null;
+        if (kind.equals(PARTITIONS.get(0))) {
+            minority.add(members.get(random.nextInt(members.size()))); // the leader one time in n
+        } else if (kind.equals(PARTITIONS.get(1))) {
+            minority.addAll(members.subList(0, (members.size() - 1) / 2));
+        } else {
+            bridge = members.get(members.size() - 1); // not the leader
+            minority.addAll(members.subList(0, (members.size() - 1) / 2));
+        }
+        List<String> majority = new ArrayList<>(members);
+        majority.removeAll(minority);
+        if (bridge != null) {
+            majority.remove(bridge);
+        }
+        for (String a : minority) {
+            for (String b : majority) {
+                blocked.computeIfAbsent(a, x -> new TreeSet<>()).add(b);
+                blocked.computeIfAbsent(b, x -> new TreeSet<>()).add(a);
+            }
+        }
+        long start = history.now();
+        lab.cut(blocked);
+        if (kind.equals(PARTITIONS.get(1)) && leader != null) {
+            awaitNewLeader(g, leader); // the proof that the cut is real: the majority moves on without the leader
+        }
+        hold(1000, 2500);
+        lab.heal();
+        long healed = history.now();
+        String sides = minority + " | " + majority + (bridge == null ? "" : ", " + bridge + " seeing both");
+        System.err.println("nemesis: " + kind + ": " + sides + String.format(" for %.1f s", (healed - start) / 1e9));
+        List<String> struck = new ArrayList<>(minority);
+        return new Event(kind, struck, start, healed, -1, catchUp(g, cluster.group(g), System.nanoTime()),
+                minority.contains(leader));
+    }
+
+    /** Waits until a majority of group {@code g} follows a leader other than {@code old}, or records a problem. */
+    private void awaitNewLeader(int g, String old) throws InterruptedException {
+        long end = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(CATCH_UP_MILLIS);
+        for (String now = cluster.leader(g); now == null || now.equals(old); now = cluster.leader(g)) {
+            if (System.nanoTime() > end) {
+                problems.add("group " + g + "'s majority elected no leader within " + CATCH_UP_MILLIS / 1000
+                        + " s of its leader " + old + " being cut off (it answers " + now + ")");
+                return;
+            }
+            Thread.sleep(20); // polling the nodes: the election happens in other processes
+        }
     }
 
     List<String> allNodes() {
@@ -412,6 +518,13 @@ final class NemesisRun implements AutoCloseable {
     @Override
     public void close() {
         stopping = true;
+        if (lab != null) {
+            try {
+                lab.heal(); // a run that failed mid-partition leaves no rule behind
+            } catch (IOException e) {
+                System.err.println("nemesis: " + e.getMessage());
+            }
+        }
         cluster.close();
     }
 }

@@ -17,7 +17,9 @@ import synod.master.MasterProcessEndToEndTest;
  * kill -9, pause, cut-off and message-loss cycles under every workload). {@code make nemesis}
  * ({@code -Dnemesis.full=true}): three nodes, five nodes and a sharded cluster of three groups,
  * 100+ kill -9 cycles and 50+ pause, cut-off and message-loss cycles in all, and docs/reliability.md written
- * from the figures. {@code -Dnemesis.seed=N} replays a run's faults (the load's timing is the
+ * from the figures; then, where network namespaces can be made, five nodes in namespaces of their own
+ * through 12 real partitions (one node from the rest, the leader in the minority, a bridge node) among
+ * kill -9, pause, cut-off and loss cycles ({@link NetnsTest#run}; checked, not in the report). {@code -Dnemesis.seed=N} replays a run's faults (the load's timing is the
  * machine's); {@code -Dnemesis.plan=3x3:4:2} runs one plan (groups x replicas : kill cycles : other
  * fault cycles) and writes no report.
  */
@@ -60,8 +62,21 @@ class NemesisTest {
                         .filter(e -> e.restartMillis() >= 0).map(e -> String.valueOf(e.recoveredMillis())).toList());
             }
         }
+        String netns = null;
+        if (full && only == null) {
+            // real partitions need the nodes in network namespaces: five nodes there, their master in a sixth
+            String why = NetnsLab.unavailable();
+            if (why == null) {
+                netns = NetnsTest.run("1x5:4:2:12:" + (seed + 3), tmp.resolve("netns"), 900);
+            } else {
+                System.err.println("nemesis: no partition cycles: network namespaces cannot be made here: " + why);
+            }
+        }
         if (full && only == null) {
             Report.write(Path.of("docs", "reliability.md"), verdicts, seed, (System.nanoTime() - t0) / 1_000_000_000);
+        }
+        if (netns != null) {
+            assertTrue(netns.contains("netns: PASS"), netns);
         }
         for (Verdict v : verdicts) {
             assertEquals(List.of(), v.violations, v.plan.name());

@@ -36,7 +36,7 @@ class LayoutTest {
         Path f = tmp.resolve("c.json");
         Files.writeString(f, "{\"masterPort\": 7105, \"basePort\": 7100}");
         Exception e = assertThrows(java.io.IOException.class, () -> ClusterConfig.load(f, true));
-        assertEquals(true, e.getMessage().contains("port of node n5"), e.getMessage());
+        assertEquals(true, e.getMessage().contains("n5 and the master both have the address 127.0.0.1:7105"), e.getMessage());
         Files.writeString(f, "{\"masterPort\": 7500, \"basePort\": 7500, \"maxNodes\": 25}");
         assertEquals(7525, ClusterConfig.load(f, true).port("n25"));
     }
