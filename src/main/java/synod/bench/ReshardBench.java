@@ -62,7 +62,9 @@ public final class ReshardBench {
                 + " (METIS -ufactor=%d), %d cores, load average %.2f%n", ITEMS, GROUPS, transactions,
                 100 * Partitioner.IMBALANCE, ufactor(), Runtime.getRuntime().availableProcessors(), loadAverage());
         System.out.println("history       partitioner                 cut (across)       imbalance   moved   CPU ms (wall)");
+        BenchProgress.plan(3);
         for (String kind : List.of("communities", "zipf", "uniform")) {
+            BenchProgress.point(kind);
             List<int[]> history = history(kind, transactions, new Random(SEED));
             Map<Long, Integer> edges = edges(history);
             Graph g = graph(edges);
@@ -70,6 +72,7 @@ public final class ReshardBench {
             Result kway = metis(gpmetis, edges, kind, "kway");
             Result rb = metis(gpmetis, edges, kind, "rb");
             Result reshard = reshard(history);
+            BenchProgress.clear();
             row(kind, "synod Partitioner", synod, history);
             row("", "gpmetis -ptype=kway", kway, history);
             row("", "gpmetis -ptype=rb", rb, history);

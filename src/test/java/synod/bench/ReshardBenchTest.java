@@ -51,4 +51,12 @@ class ReshardBenchTest {
         relabelled[0] = relabelled[3000];
         assertEquals(1, ReshardBench.moved(relabelled));
     }
+
+    @Test
+    void benchProgressSaysWhichPointOfHowManyAndTheTimeElapsed() {
+        assertEquals("bin/bench: point 3 of 6 (16 clients), 42.1 s elapsed",
+                BenchProgress.line(3, 6, "16 clients", 42_100_000_000L));
+        assertEquals("bin/bench: before the first of 6 points (warming up), 1.0 s elapsed",
+                BenchProgress.line(0, 6, "warming up", 1_000_000_000L));
+    }
 }
