@@ -8,7 +8,7 @@ JSA := target/node.jsa
 # The ZooKeeper comparison's load generator: the product plus ZooKeeper's client (a Maven profile of its own).
 ZKJAR := target/bench-zk/synod-bench-zk.jar
 
-.PHONY: all build test unit chromium netns-tools test-netns netns-demo netns-clean grade bench bench-etcd bench-zk sim nemesis clean
+.PHONY: all build test unit chromium shiviz netns-tools test-netns netns-demo netns-clean grade bench bench-etcd bench-zk sim nemesis clean
 
 all: build
 
@@ -27,7 +27,7 @@ test: unit grade
 
 # The trace page's tests open it in headless Chromium: the distribution's package, installed if
 # missing (where it cannot be, those tests are skipped and say so).
-unit: chromium netns-tools
+unit: chromium shiviz netns-tools
 	mvn -B -ntp test
 
 chromium:
@@ -35,6 +35,16 @@ chromium:
 	  sudo=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
 	  { $$sudo apt-get update -qq && $$sudo apt-get install -y -qq chromium; } >&2 \
 	  || echo "make: chromium could not be installed; the browser tests will be skipped" >&2; }
+
+# ShiViz itself (MIT licence, about 6 MB, so not vendored), at a fixed commit, for the test that
+# loads the --trace FILE.log export in it; without network the test is skipped and says so.
+SHIVIZ_COMMIT := ea00d3d48b2e4a2adc3c87c27d2f0119100ce36a
+shiviz:
+	@[ -f target/shiviz/index.html ] || { rm -rf target/shiviz && mkdir -p target/shiviz \
+	  && git -C target/shiviz init -q && git -C target/shiviz remote add origin https://github.com/DistributedClocks/shiviz \
+	  && timeout 60 git -C target/shiviz fetch -q --depth 1 origin $(SHIVIZ_COMMIT) \
+	  && git -C target/shiviz checkout -q FETCH_HEAD; } >&2 \
+	  || { rm -rf target/shiviz; echo "make: ShiViz could not be fetched; the test loading the trace in it will be skipped" >&2; }
 
 # Two cases at a time: a case waits much of its time (elections, timeouts, fsyncs), so two keep the
 # cores busier; GRADE_JOBS=1 runs them one by one.

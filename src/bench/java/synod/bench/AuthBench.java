@@ -58,6 +58,7 @@ public final class AuthBench {
                            long seconds, int rounds, String what) throws InterruptedException {
         System.out.println("clients   on ops/s  off ops/s   on/off  (each round's on/off)        on p50 ms  off p50 ms"
                 + "   node CPU us/op on  off  on/off");
+        BenchProgress.plan(3 * rounds * 4);
         for (int clients : new int[] {1, 16, 64}) {
             double a = 0;
             double b = 0;
@@ -114,6 +115,9 @@ public final class AuthBench {
                                         long seconds, String what) throws InterruptedException {
         String prefix = round + clients + "-";
         SynodTarget target = new SynodTarget(cluster, prefix, (c, seq) -> new Op.Put(prefix + c, "v" + seq));
-        return ClosedLoop.run(target, clients, seconds, nodes).checked(what);
+        BenchProgress.point(clients + " clients, round " + round);
+        ClosedLoop.Run run = ClosedLoop.run(target, clients, seconds, nodes).checked(what);
+        BenchProgress.clear();
+        return run;
     }
 }

@@ -37,10 +37,14 @@ public final class BankBench {
 
         List<Double> bare = new ArrayList<>();
         List<Double> start = new ArrayList<>();
+        BenchProgress.plan(4 * rounds);
         for (int r = 0; r < rounds; r++) {
+            BenchProgress.point("round " + (r + 1) + ", " + nodes + " bare JVMs");
             bare.add(bareJvms(nodes));
+            BenchProgress.point("round " + (r + 1) + ", " + nodes + " nodes starting");
             start.add(startCluster(nodes, logs));
         }
+        BenchProgress.clear();
         double b = median(bare);
         double s = median(start);
         System.out.printf("start-up   %d nodes started and connected: %7.0f ms   %d bare JVMs: %7.0f ms   ratio %.2fx%n",
@@ -52,11 +56,14 @@ public final class BankBench {
         List<Double> real = new ArrayList<>();
         List<Double> local = new ArrayList<>();
         for (int r = 0; r < rounds; r++) {
+            BenchProgress.point("round " + (r + 1) + ", the script in-process");
             local.add(runScript(new InProcessCluster(), script, nodes));
             try (ProcessCluster pc = new ProcessCluster(ProcessCluster.Settings.defaults(logs))) {
+                BenchProgress.point("round " + (r + 1) + ", the script on node JVMs");
                 real.add(runScript(pc, script, nodes));
             }
         }
+        BenchProgress.clear();
         double rs = median(real);
         double ls = median(local);
         System.out.printf("throughput %d commands on node JVMs: %7.0f ms = %8.0f cmd/s   in-process cores: %7.0f ms = %9.0f cmd/s   ratio %.3f%n",

@@ -40,6 +40,7 @@ public final class BankLoadBench {
                 throw new IllegalStateException("could not open accounts: " + opened);
             }
             Accounts pick = new Accounts(ACCOUNTS, zipf);
+            BenchProgress.plan(3);
             for (int clients : new int[] {1, 16, 64}) {
                 Random[] rnd = new Random[clients];
                 for (int c = 0; c < clients; c++) {
@@ -50,7 +51,9 @@ public final class BankLoadBench {
                     return x.nextDouble() < reads ? new Op.Balance(pick.next(x))
                             : new Op.Transfer(pick.next(x), pick.next(x), 1);
                 });
+                BenchProgress.point(clients + " clients");
                 ClosedLoop.Run r = ClosedLoop.run(target, clients, seconds).checked("bank bench");
+                BenchProgress.clear();
                 System.out.printf("%7d  %9.0f  %7.2f  %7.2f   %9.0f%%      %6.2fx%n", clients, r.opsPerSecond(),
                         r.pct(0.50), r.pct(0.99), r.generatorCpu() * 100, r.opsPerSecond() / fsyncs);
             }

@@ -40,19 +40,24 @@ public final class KvBench {
         List<Load> txns = new ArrayList<>();
         try (PaxosCluster cluster = ShardBench.shardedCluster(setup)) {
             // nine node JVMs on two cores compile slowly: warm up three times as long as one group
+            BenchProgress.plan(2 * Workload.CONCURRENCY.length);
+            BenchProgress.phase("warming up");
             try (Load warm = new Load(cluster, keys, "warm-", cross, true, 64)) {
                 ClosedLoop.run(warm, 64, ClosedLoop.PRIME_SECONDS * GROUPS);
             }
             for (int clients : Workload.CONCURRENCY) {
+                BenchProgress.point(clients + " clients, puts");
                 try (Load p = new Load(cluster, keys, "p" + clients + "-", cross, false, clients)) {
                     puts.add(ClosedLoop.run(p, clients, seconds).checked("kv bench puts"));
                 }
+                BenchProgress.point(clients + " clients, transactions");
                 try (Load t = new Load(cluster, keys, "t" + clients + "-", cross, true, clients)) {
                     t.run = ClosedLoop.run(t, clients, seconds).checked("kv bench transactions");
                     txns.add(t);
                 }
             }
         }
+        BenchProgress.clear();
         System.out.println("clients   txn ops/s  p50 ms  p99 ms  aborted  gen CPU   put ops/s  p50 ms  p99 ms  ratio");
         for (int i = 0; i < Workload.CONCURRENCY.length; i++) {
             Load t = txns.get(i);

@@ -20,7 +20,9 @@ public final class LockBench {
         ClosedLoop.Setup setup = ClosedLoop.setup("bench-locks");
         double fsyncs = setup.fsyncsPerSecond();
         System.out.println("nodes  clients      ops/s   p50 ms   p99 ms   ops per baseline fsync");
+        BenchProgress.plan(6);
         for (int nodes : new int[] {3, 5}) {
+            BenchProgress.phase(nodes + " nodes, warming up");
             try (PaxosCluster cluster = setup.warmedGroup(nodes)) {
                 for (int clients : new int[] {1, 16, 64}) {
                     // each client locks and unlocks a lock of its own (fresh names per round: a lock
@@ -28,7 +30,9 @@ public final class LockBench {
                     String round = "L" + clients + "-";
                     SynodTarget target = new SynodTarget(cluster, "b" + clients + "-",
                             (c, seq) -> seq % 2 == 1 ? new Op.Lock(round + c) : new Op.Unlock(round + c));
+                    BenchProgress.point(nodes + " nodes, " + clients + " clients");
                     ClosedLoop.Run r = ClosedLoop.run(target, clients, seconds).checked("lock bench");
+                    BenchProgress.clear();
                     System.out.printf("%5d  %7d  %9.0f  %7.2f  %7.2f   %6.2fx%n", nodes, clients, r.opsPerSecond(),
                             r.pct(0.50), r.pct(0.99), r.opsPerSecond() / fsyncs);
                 }

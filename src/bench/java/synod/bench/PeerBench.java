@@ -42,12 +42,14 @@ public final class PeerBench {
         System.out.printf("%s client: %s%n", peer.name(), peer.client());
         ClosedLoop.Setup setup = ClosedLoop.setup("bench-" + peer.name());
         Logger log = LoggerFactory.getLogger(PeerBench.class);
+        BenchProgress.plan(2 * Workload.CONCURRENCY.length);
         List<ClosedLoop.Run> ours = synod(setup, seconds, log);
         List<ClosedLoop.Run> theirs;
         try (peer) {
             peer.start(dir);
             theirs = points(peer.name(), peer::target, peer.servers(), seconds, log);
         }
+        BenchProgress.clear();
         SideBySide.print(peer.name(), ours, theirs);
     }
 
@@ -64,11 +66,13 @@ public final class PeerBench {
     private static List<ClosedLoop.Run> points(String name, Targets targets, List<ProcessHandle> servers, long seconds,
                                                Logger log) throws Exception {
         int most = Workload.CONCURRENCY[Workload.CONCURRENCY.length - 1];
+        BenchProgress.phase(name + ", warming up");
         try (Target t = targets.open(new Workload(most), most)) {
             ClosedLoop.run(t, most, ClosedLoop.PRIME_SECONDS).checked(name + " warm-up");
         }
         List<ClosedLoop.Run> runs = new ArrayList<>();
         for (int clients : Workload.CONCURRENCY) {
+            BenchProgress.point(name + ", " + clients + " clients");
             try (Target t = targets.open(new Workload(clients), clients)) {
                 runs.add(ClosedLoop.run(t, clients, seconds, servers).checked(name));
             }

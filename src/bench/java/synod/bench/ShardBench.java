@@ -95,6 +95,7 @@ public final class ShardBench {
         ClosedLoop.Setup setup = ClosedLoop.setup("bench-shard");
         ShardMix local = new ShardMix(mix.readOnly(), 0, mix.skew());
         List<Point> base;
+        BenchProgress.plan(2 * o.clients().length);
         try (PaxosCluster one = setup.group(REPLICAS)) {
             open(one, 1);
             base = points(one, 1, local, o.clients(), o.seconds());
@@ -242,16 +243,21 @@ public final class ShardBench {
         ShardMix.Generator gen = mix.generator(groups, ITEMS_PER_GROUP, SEED);
         // Nine node JVMs share two cores and each sees a third of the load: they take far longer than
         // one group's three to compile what they run, so both warm until their throughput is steady.
+        String which = groups > 1 ? "sharded" : "1 group";
+        BenchProgress.phase(which + ", warming up");
         List<Double> rates = ClosedLoop.warmUntilSteady(w -> new Requests(cluster, "warm" + w + "-", gen, 64),
                 64, ClosedLoop.PRIME_SECONDS, WARM_SECONDS_MAX);
-        System.out.printf("(%s warmed %d s: %s ops/s)%n", groups > 1 ? "sharded" : "1 group",
+        BenchProgress.clear();
+        System.out.printf("(%s warmed %d s: %s ops/s)%n", which,
                 rates.size() * (ClosedLoop.STEADY_WINDOW_SECONDS + 1),
                 String.join(" ", rates.stream().map(r -> String.format("%.0f", r)).toList()));
         List<Point> runs = new ArrayList<>();
         for (int n : clients) {
             try (Requests t = new Requests(cluster, "t" + n + "-", gen, n)) {
                 long busy0 = cluster.busyRetries();
+                BenchProgress.point(which + ", " + n + " clients");
                 ClosedLoop.Run r = ClosedLoop.run(t, n, seconds).checked("shard bench");
+                BenchProgress.clear();
                 double retries = (double) (cluster.busyRetries() - busy0) / Math.max(1, t.done.get());
                 runs.add(new Point(r, t.abortedFraction(), retries));
                 if (t.firstAbort.get() != null) {

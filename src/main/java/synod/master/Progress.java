@@ -1,6 +1,7 @@
 package synod.master;
 
 import java.util.concurrent.atomic.AtomicInteger;
+import synod.runtime.StatusLine;
 
 /**
  * A CSE535 run's progress on stderr, one line rewritten in place twice a second ("set 3 of 10:
@@ -9,13 +10,13 @@ import java.util.concurrent.atomic.AtomicInteger;
  * cleared when a set ends, before its prompt or anything else is printed.
  */
 final class Progress {
-    private static final long PERIOD_MILLIS = 500;
     private static volatile boolean on;
     private static final long STARTED = System.nanoTime();
     private static final AtomicInteger DONE = new AtomicInteger();
     private static volatile String set = "";
     private static volatile int total;
-    private static Thread ticker;
+    private static final StatusLine LINE = new StatusLine(
+            () -> set.isEmpty() ? "" : line(set, DONE.get(), total, System.nanoTime() - STARTED));
 
     private Progress() {}
 
@@ -31,12 +32,7 @@ final class Progress {
         set = "set " + number + " (" + index + " of " + of + ")";
         total = transactions;
         DONE.set(0);
-        if (ticker == null) {
-            ticker = new Thread(Progress::tick, "progress");
-            ticker.setDaemon(true);
-            ticker.start();
-        }
-        show();
+        LINE.show();
     }
 
     /** One transaction of the set decided. */
@@ -50,31 +46,11 @@ final class Progress {
     static synchronized void end() {
         if (on) {
             set = "";
-            System.err.print("\r\033[K");
-            System.err.flush();
+            LINE.clear();
         }
     }
 
     static String line(String set, int done, int total, long nanos) {
-        return set + ": " + done + " of " + total + " transactions done, "
-                + String.format(java.util.Locale.ROOT, "%.1f", nanos / 1e9) + " s elapsed";
-    }
-
-    private static synchronized void show() {
-        if (!set.isEmpty()) {
-            System.err.print("\r\033[K" + line(set, DONE.get(), total, System.nanoTime() - STARTED));
-            System.err.flush();
-        }
-    }
-
-    private static void tick() {
-        while (true) {
-            try {
-                Thread.sleep(PERIOD_MILLIS);
-            } catch (InterruptedException e) {
-                return;
-            }
-            show();
-        }
+        return set + ": " + done + " of " + total + " transactions done, " + StatusLine.elapsed(0, nanos);
     }
 }

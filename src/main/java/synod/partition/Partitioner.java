@@ -8,7 +8,8 @@ import java.util.Random;
  * Multilevel k-way graph partitioning, after METIS (Karypis and Kumar, 1998): coarsen by heavy-edge
  * matching until the graph is small ({@link Coarsen}), partition the coarsest graph by greedy
  * region growing (several seeded tries, the best kept), then project it back level by level,
- * rebalancing and refining with Fiduccia-Mattheyses at each ({@link Refine}).
+ * rebalancing and refining with Fiduccia-Mattheyses at each ({@link Refine}); then V-cycles, each
+ * coarsening again within the parts found and refining back up, while they lower the cut.
  *
  * <p>Balance bound: every part weighs at most {@link #cap}, {@code max(ceil(W/k), floor((1+e)W/k))}
  * for total vertex weight W and imbalance e (3% by {@link #IMBALANCE}), whenever the vertices weigh
@@ -21,6 +22,8 @@ public final class Partitioner {
     /** The default imbalance: a part may weigh 3% more than an equal share. */
     public static final double IMBALANCE = 0.03;
     private static final int TRIES = 8;
+    /** At most this many V-cycles after the first cycle, each kept only if it lowers the cut. */
+    static final int V_CYCLES = 4;
 
     private Partitioner() {}
 
@@ -57,10 +60,45 @@ public final class Partitioner {
         if (k == 1 || g.n == 0) {
             return new int[g.n];
         }
-        List<int[]> fixes = new ArrayList<>();
-        fixes.add(fixed);
         Random rnd = new Random(seed);
         long cap = cap(g.totalWeight, k, imbalance);
+        int[] part = multilevel(g, k, cap, rnd, fixed, null);
+        long cut = g.cut(part);
+        long over = over(g, part, k, cap);
+        for (int v = 0; v < V_CYCLES; v++) {
+            int[] again = multilevel(g, k, cap, rnd, fixed, part);
+            long c = g.cut(again);
+            long o = over(g, again, k, cap);
+            if (o > over || (o == over && c >= cut)) {
+                break; // stop at the first cycle that finds nothing better
+            }
+            part = again;
+            cut = c;
+            over = o;
+        }
+        return part;
+    }
+
+    /** The parts' total weight above the cap. */
+    private static long over(Graph g, int[] part, int k, long cap) {
+        long over = 0;
+        for (long w : g.partWeights(part, k)) {
+            over += Math.max(0, w - cap);
+        }
+        return over;
+    }
+
+    /**
+     * One multilevel cycle: coarsen, partition the coarsest graph, project and refine level by level.
+     * Given a partition ({@code side}, else null), a V-cycle (Karypis and Kumar, "Multilevel k-way
+     * partitioning scheme for irregular graphs", 1998): coarsening matches only within its parts, so
+     * it is the coarsest graph's partition, and refinement on the new levels, where different
+     * vertices move together, can leave the local minimum the first cycle's refinement stopped in.
+     */
+    private static int[] multilevel(Graph g, int k, long cap, Random rnd, int[] fixed, int[] side) {
+        List<int[]> fixes = new ArrayList<>();
+        fixes.add(fixed);
+        int[] sides = side;
         int coarsenTo = Math.max(20 * k, 40);
         long maxVertex = Math.max(1, (long) (1.5 * g.totalWeight / coarsenTo));
         List<Graph> graphs = new ArrayList<>();
@@ -68,16 +106,25 @@ public final class Partitioner {
         graphs.add(g);
         Graph cur = g;
         while (cur.n > coarsenTo) {
-            Coarsen.Level level = Coarsen.step(cur, maxVertex, rnd, fixes.get(fixes.size() - 1));
+            Coarsen.Level level = Coarsen.step(cur, maxVertex, rnd, fixes.get(fixes.size() - 1), sides);
             if (level.coarse().n > 0.95 * cur.n) {
                 break; // matching no longer shrinks it (a star, or weights at the limit)
             }
             maps.add(level.map());
             fixes.add(level.fixed());
             graphs.add(level.coarse());
+            sides = level.side();
             cur = level.coarse();
         }
-        int[] part = initial(cur, k, cap, rnd, fixes.get(fixes.size() - 1));
+        int[] part;
+        if (side == null) {
+            part = initial(cur, k, cap, rnd, fixes.get(fixes.size() - 1));
+        } else {
+            part = sides.clone();
+            Refine r = new Refine(cur, k, part, cap, fixes.get(fixes.size() - 1));
+            r.rebalance();
+            r.fm();
+        }
         for (int i = graphs.size() - 2; i >= 0; i--) {
             Graph fine = graphs.get(i);
             int[] map = maps.get(i);
@@ -103,10 +150,7 @@ public final class Partitioner {
             Refine r = new Refine(g, k, part, cap, fixed);
             r.rebalance();
             r.fm();
-            long over = 0;
-            for (long w : g.partWeights(part, k)) {
-                over += Math.max(0, w - cap);
-            }
+            long over = over(g, part, k, cap);
             long cut = g.cut(part);
             if (best == null || over < bestOver || (over == bestOver && cut < bestCut)) {
                 best = part;

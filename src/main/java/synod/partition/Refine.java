@@ -26,6 +26,11 @@ final class Refine {
     private final int[] part;
     private final long[] pw;
     private final long cap;
+    /**
+     * Each vertex's edge weight towards each part, {@code conn[u * k + p]}, kept up to date as
+     * vertices move: recomputing it at every push cost O(degree) per neighbour of a moved vertex,
+     * quadratic in the degree of the hot items of a skewed history.
+     */
     private final int[] conn;
     /** How far above the cap a move may take a part within a pass: the heaviest vertex. */
     private final long slack;
@@ -45,7 +50,12 @@ final class Refine {
         this.part = part;
         this.pw = g.partWeights(part, k);
         this.cap = cap;
-        this.conn = new int[k];
+        this.conn = new int[g.n * k];
+        for (int u = 0; u < g.n; u++) {
+            for (int e = g.xadj[u]; e < g.xadj[u + 1]; e++) {
+                conn[u * k + part[g.adj[e]]] += g.ewgt[e];
+            }
+        }
         long heaviest = 0;
         for (int w : g.vwgt) {
             heaviest = Math.max(heaviest, w);
@@ -66,18 +76,21 @@ final class Refine {
         return over;
     }
 
-    /** Fills {@code conn} with u's edge weight towards each part. */
-    private void connect(int u) {
-        java.util.Arrays.fill(conn, 0);
-        for (int e = g.xadj[u]; e < g.xadj[u + 1]; e++) {
-            conn[part[g.adj[e]]] += g.ewgt[e];
-        }
+    /** u's edge weight towards part q. */
+    private int conn(int u, int q) {
+        return conn[u * k + q];
     }
 
     private void move(int u, int to) {
-        pw[part[u]] -= g.vwgt[u];
+        int from = part[u];
+        pw[from] -= g.vwgt[u];
         pw[to] += g.vwgt[u];
         part[u] = to;
+        for (int e = g.xadj[u]; e < g.xadj[u + 1]; e++) {
+            int v = g.adj[e];
+            conn[v * k + from] -= g.ewgt[e];
+            conn[v * k + to] += g.ewgt[e];
+        }
     }
 
     /**
@@ -102,10 +115,9 @@ final class Refine {
                 if (part[u] != p || frozen(u)) {
                     continue;
                 }
-                connect(u);
                 for (int q = 0; q < k; q++) {
                     if (q != p && pw[q] + g.vwgt[u] <= cap) {
-                        long gain = conn[q] - conn[p];
+                        long gain = conn(u, q) - conn(u, p);
                         if (gain > bestGain || (gain == bestGain && pw[q] < pw[bestTo])) {
                             bestGain = gain;
                             bestU = u;
@@ -189,16 +201,15 @@ final class Refine {
         if (frozen(u)) {
             return;
         }
-        connect(u);
         int a = part[u];
         int to = -1;
         for (int q = 0; q < k; q++) {
-            if (q != a && conn[q] > 0 && pw[q] + g.vwgt[u] <= cap + slack && (to == -1 || conn[q] > conn[to])) {
+            if (q != a && conn(u, q) > 0 && pw[q] + g.vwgt[u] <= cap + slack && (to == -1 || conn(u, q) > conn(u, to))) {
                 to = q;
             }
         }
         if (to != -1) {
-            heap.add(new Move((long) conn[to] - conn[a], u, to, stamp[u]));
+            heap.add(new Move((long) conn(u, to) - conn(u, a), u, to, stamp[u]));
         }
     }
 }

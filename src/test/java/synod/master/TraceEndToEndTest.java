@@ -102,4 +102,29 @@ class TraceEndToEndTest {
         assertEquals(String.valueOf(shown), data.get("arrows"));
         Chromium.screenshot(page.toUri() + "#cmd=BeginSnapshot", Path.of("target", "trace-cs380d.png"), tmp.resolve("profile"));
     }
+
+    /**
+     * The ShiViz export read by ShiViz's own parser and drawn by its own page, with the README's
+     * expression: every line an event, a host per process, no error shown, a diagram drawn.
+     */
+    @Test
+    void theShiVizLogParsesAndDrawsInShiVizItself() throws Exception {
+        Path shiviz = ShiViz.home();
+        Chromium.binary();
+        Path logs = tmp.resolve("logs");
+        Path log = tmp.resolve("run.log");
+        master(logs, log, Path.of("test-cases", "cs380d", "spec-example1.txt").toAbsolutePath());
+        List<String> lines = Files.readAllLines(log);
+        Set<String> hosts = new HashSet<>();
+        lines.forEach(l -> hosts.add(l.substring(0, l.indexOf(' '))));
+        Map<String, String> data = ShiViz.visualize(shiviz, Files.readString(log), TraceReport.SHIVIZ_REGEX, tmp,
+                tmp.resolve("profile"));
+        assertNull(data.get("errors"), "script errors in ShiViz: " + data);
+        assertEquals("", data.get("errorbox"), "ShiViz refused the log: " + data);
+        assertEquals("1", data.get("ready"), data.toString());
+        assertEquals(String.valueOf(lines.size()), data.get("events"), "ShiViz read every line as an event");
+        assertEquals(String.valueOf(hosts.size()), data.get("hosts"), "a ShiViz host per process");
+        assertEquals(String.valueOf(hosts.size()), data.get("drawn-hosts"), "a lane drawn per host");
+        assertTrue(Integer.parseInt(data.get("drawn-lines")) > 0, "messages drawn: " + data);
+    }
 }

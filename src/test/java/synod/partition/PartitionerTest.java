@@ -148,4 +148,27 @@ class PartitionerTest {
         int[] part = Partitioner.partition(g, 3, 0.03, 1);
         assertTrue(g.cut(part) <= planted, "cut " + g.cut(part) + " against the planted " + planted);
     }
+
+    @Test
+    void coarseningPairsOnlyIsolatedLeftoversNeverVerticesOfUnrelatedStars() {
+        // two stars (centre 0, leaves 1-3; centre 4, leaves 5-7) and two isolated vertices 8, 9: once a
+        // centre is matched its other leaves have no free neighbour; pairing them with any leftover
+        // glued leaves of different stars into one coarse vertex, which no refinement can then split
+        Graph g = new Graph.Builder(10).edge(0, 1, 1).edge(0, 2, 1).edge(0, 3, 1)
+                .edge(4, 5, 1).edge(4, 6, 1).edge(4, 7, 1).build();
+        int[] free = new int[10];
+        java.util.Arrays.fill(free, -1);
+        for (int seed = 0; seed < 30; seed++) {
+            int[] map = Coarsen.step(g, 100, new Random(seed), free).map();
+            for (int u = 0; u < 4; u++) {
+                for (int v = 4; v < 8; v++) {
+                    assertTrue(map[u] != map[v], "seed " + seed + ": " + u + " and " + v + " of different stars merged");
+                }
+            }
+            for (int u = 0; u < 8; u++) {
+                assertTrue(map[u] != map[8] && map[u] != map[9], "seed " + seed + ": " + u + " merged with an isolated vertex");
+            }
+            assertEquals(map[8], map[9], "seed " + seed + ": the isolated vertices pair up");
+        }
+    }
 }
