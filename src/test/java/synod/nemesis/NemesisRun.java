@@ -26,7 +26,8 @@ import synod.runtime.PortBlock;
  * goes on: kill -9 of the leader or of random nodes (two at once on five), its log's tail torn
  * while it is down (garbage, half a record, NUL bytes), then a restart; SIGSTOP of a node for a
  * while, then SIGCONT; a cut-off (the master's SetLive: the node cannot reach its peers), then the
- * heal; message loss on every node (the master's SetDropRate), then none. After each cycle it waits until the group has a leader and every node it touched has caught
+ * heal; message loss on every node (the master's SetDropRate), then none; a latency spike on every
+ * node (the master's SetDelay: 5-50 ms and a jitter, per link in order), then none. After each cycle it waits until the group has a leader and every node it touched has caught
  * up, and records how long that took. Then the checkers read the history.
  */
 final class NemesisRun implements AutoCloseable {
@@ -194,13 +195,13 @@ final class NemesisRun implements AutoCloseable {
 
     /** Runs the plan's cycles, kills and other faults in a seeded order; progress on stderr. */
     void runCycles() throws Exception {
-        // 0: kill -9; then in turn 1: SIGSTOP, 2: cut-off, 3: message loss
+        // 0: kill -9; then in turn 1: SIGSTOP, 2: cut-off, 3: message loss, 4: latency spike
         List<Integer> order = new ArrayList<>();
         for (int i = 0; i < plan.kills(); i++) {
             order.add(0);
         }
         for (int i = 0; i < plan.faults(); i++) {
-            order.add(1 + i % 3);
+            order.add(1 + i % 4);
         }
         Collections.shuffle(order, random);
         long t0 = System.nanoTime();
@@ -210,7 +211,8 @@ final class NemesisRun implements AutoCloseable {
                 case 0 -> killCycle(g);
                 case 1 -> pauseCycle(g);
                 case 2 -> cutOffCycle(g);
-                default -> lossCycle(g);
+                case 3 -> lossCycle(g);
+                default -> latencyCycle(g);
             };
             events.add(e);
             System.err.printf("nemesis %s: cycle %d/%d %s, %scaught up in %d ms; %d ops so far (%.0f s)%n",
@@ -305,6 +307,24 @@ final class NemesisRun implements AutoCloseable {
         long healed = history.now();
         System.err.printf("nemesis: %.0f%% of messages dropped for %.1f s%n", rate * 100, (healed - start) / 1e9);
         return new Event("message loss", cluster.group(g), start, healed, -1, catchUp(g, cluster.group(g),
+                System.nanoTime()), false);
+    }
+
+    /**
+     * A latency spike: every node sends each message to a peer 5-50 ms late plus a seeded jitter of
+     * up to as much again (the master's SetDelay, the script's Delay), for a while, then none.
+     */
+    private Event latencyCycle(int g) throws Exception {
+        long delayMicros = 5_000 + random.nextInt(45_001);
+        long jitterMicros = random.nextInt((int) delayMicros + 1);
+        long start = history.now();
+        cluster.setDelay(delayMicros, jitterMicros);
+        hold(500, 2000);
+        cluster.setDelay(0, 0);
+        long healed = history.now();
+        System.err.printf("nemesis: messages %.1f ms late (+ up to %.1f ms) for %.1f s%n", delayMicros / 1e3,
+                jitterMicros / 1e3, (healed - start) / 1e9);
+        return new Event("latency spike", cluster.group(g), start, healed, -1, catchUp(g, cluster.group(g),
                 System.nanoTime()), false);
     }
 
