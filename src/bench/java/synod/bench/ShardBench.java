@@ -27,14 +27,14 @@ import synod.master.PaxosCluster;
  * The old positional form {@code [SECONDS [CROSS%]]} still works.
  */
 public final class ShardBench {
-    private static final int GROUPS = 3;
+    static final int GROUPS = 3;
     private static final int REPLICAS = 3;
-    private static final int ITEMS_PER_GROUP = 3000;
+    static final int ITEMS_PER_GROUP = 3000;
     private static final long BALANCE = 1_000_000_000L;
     /** The longest warm-up: past it the figures are taken anyway, and the warm-up line shows the trend. */
     private static final long WARM_SECONDS_MAX = 180;
     /** The seed of the hot items' scramble and of the saved file. */
-    private static final long SEED = 535;
+    static final long SEED = 535;
 
     private ShardBench() {}
 
@@ -191,11 +191,17 @@ public final class ShardBench {
 
     /** Three groups of three fresh nodes, each with a leader (also the key-value bench's cluster). */
     static PaxosCluster shardedCluster(ClosedLoop.Setup setup) throws Exception {
-        PaxosCluster cluster = new PaxosCluster(setup.cfg(), setup.logs(), setup.file(), 1);
+        return shardedCluster(setup, setup.cfg(), setup.file());
+    }
+
+    /** The same, its nodes run with {@code config} (read from {@code file}; null: config/cluster.json). */
+    static PaxosCluster shardedCluster(ClosedLoop.Setup setup, synod.runtime.ClusterConfig config, Path file)
+            throws Exception {
+        PaxosCluster cluster = new PaxosCluster(config, setup.logs(), file, 1);
         try {
             cluster.start(GROUPS, REPLICAS);
             for (int g = 1; g <= GROUPS; g++) {
-                if (cluster.awaitLeader(g, setup.cfg().startMillis()) == null) {
+                if (cluster.awaitLeader(g, config.startMillis()) == null) {
                     throw new IllegalStateException("group " + g + " has no leader");
                 }
             }
@@ -207,7 +213,7 @@ public final class ShardBench {
     }
 
     /** Items 1..3000 in group 1, 3001..6000 in group 2, ...; every group told the placement. */
-    private static void open(PaxosCluster cluster, int groups) throws Exception {
+    static void open(PaxosCluster cluster, int groups) throws Exception {
         List<Op.Range> ranges = new ArrayList<>();
         for (int g = 1; g <= groups; g++) {
             ranges.add(new Op.Range(String.valueOf((g - 1) * ITEMS_PER_GROUP + 1), String.valueOf(g * ITEMS_PER_GROUP), g));
@@ -273,7 +279,7 @@ public final class ShardBench {
      * The mix's requests, each client drawing from its own seeded Random. Aborted requests are
      * counted (the fraction aborted) and taken out of the committed rate.
      */
-    private static final class Requests implements Target {
+    static final class Requests implements Target {
         private final PaxosCluster cluster;
         private final String prefix;
         private final ShardMix.Generator gen;

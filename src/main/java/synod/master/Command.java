@@ -49,6 +49,9 @@ public sealed interface Command {
 
     record DropRate(int line, double rate) implements Command {}
 
+    /** {@code Delay MS [JITTER]}: every message between nodes MS plus up to JITTER ms late (in microseconds here). */
+    record Delay(int line, long delayMicros, long jitterMicros) implements Command {}
+
     record Sleep(int line, long millis) implements Command {}
 
     record PrintLog(int line, String node) implements Command {}

@@ -185,6 +185,8 @@ public final class LockRunner {
             cluster.crashAt(node, ca.point());
         } else if (c instanceof Command.DropRate d) {
             cluster.setDropRate(d.rate());
+        } else if (c instanceof Command.Delay d) {
+            cluster.setDelay(d.delayMicros(), d.jitterMicros());
         } else if (c instanceof Command.Performance) {
             out.println(performance.line());
         } else if (c instanceof Command.PrintReshard) {

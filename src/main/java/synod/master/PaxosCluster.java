@@ -56,6 +56,8 @@ public final class PaxosCluster implements Transport.Listener, AutoCloseable {
     private final AtomicLong seq = new AtomicLong();
     private volatile List<String> live = List.of();
     private volatile double dropRate;
+    /** Injected latency of every node (SetDelay), microseconds: {delay, jitter}. */
+    private volatile long[] delay = {0, 0};
     /** Loop thread: CrashAt any is armed and no node has exited of it yet. */
     private boolean armedAny;
     private int groups;
@@ -437,6 +439,7 @@ public final class PaxosCluster implements Transport.Listener, AutoCloseable {
         connected.clear();
         live = List.of();
         dropRate = 0;
+        delay = new long[] {0, 0};
         ranges = List.of();
         placement = new synod.app.Placement();
         groups = 0;
@@ -458,6 +461,20 @@ public final class PaxosCluster implements Transport.Listener, AutoCloseable {
         dropRate = rate;
         loop.execute(() -> processes.keySet().forEach(id ->
                 transport.send(id, new Control.SetDropRate(rate, seed * 1000 + ClusterConfig.number(id)))));
+    }
+
+    /**
+     * Every node sends each message to a peer {@code delayMicros} plus a seeded jitter of up to
+     * {@code jitterMicros} late, from now on; each node's delays come from the run's seed.
+     */
+    public void setDelay(long delayMicros, long jitterMicros) {
+        delay = new long[] {delayMicros, jitterMicros};
+        loop.execute(() -> processes.keySet().forEach(id -> transport.send(id, delayControl(id))));
+    }
+
+    private Control.SetDelay delayControl(String id) {
+        long[] d = delay;
+        return new Control.SetDelay(d[0], d[1], seed * 1000 + 500 + ClusterConfig.number(id));
     }
 
     public void crashAt(String id, String point) {
@@ -614,6 +631,9 @@ public final class PaxosCluster implements Transport.Listener, AutoCloseable {
             }
             if (dropRate > 0) {
                 transport.send(from, new Control.SetDropRate(dropRate, seed * 1000 + ClusterConfig.number(from)));
+            }
+            if (delay[0] > 0 || delay[1] > 0) { // a node that restarts keeps the run's latency
+                transport.send(from, delayControl(from));
             }
             connected.add(from);
             h.complete(null);

@@ -60,6 +60,9 @@ final class PaxosCommands {
             case "droprate":
                 ScriptParser.checkArity(line, word, a, 1, 1);
                 return new Command.DropRate(line, rate(line, a[0]));
+            case "delay":
+                ScriptParser.checkArity(line, word, a, 1, 2);
+                return new Command.Delay(line, millis(line, a[0]), a.length > 1 ? millis(line, a[1]) : 0);
             case "sleep":
                 ScriptParser.checkArity(line, word, a, 1, 1);
                 return new Command.Sleep(line, number(line, a[0], 600_000));
@@ -214,6 +217,22 @@ final class PaxosCommands {
         } catch (NumberFormatException e) {
             throw new ScriptError(line, "'" + s + "' is not a number");
         }
+    }
+
+    /**
+     * Milliseconds of injected latency, to the microsecond ("0.1" is 100 us), as microseconds: a
+     * plain decimal (no sign, no exponent), at most {@link synod.runtime.MessageCheck#DELAY_MICROS_MAX}.
+     */
+    static long millis(int line, String s) throws ScriptError {
+        if (!s.matches("[0-9]{1,9}(\\.[0-9]{1,3})?")) {
+            throw new ScriptError(line, "'" + s + "' is not a delay in milliseconds (a number such as 5 or 0.1, to the microsecond)");
+        }
+        long micros = new java.math.BigDecimal(s).movePointRight(3).longValueExact();
+        if (micros > synod.runtime.MessageCheck.DELAY_MICROS_MAX) {
+            throw new ScriptError(line, "a delay is at most " + synod.runtime.MessageCheck.DELAY_MICROS_MAX / 1000
+                    + " ms, got '" + s + "'");
+        }
+        return micros;
     }
 
     private static double rate(int line, String s) throws ScriptError {

@@ -48,6 +48,12 @@ public sealed interface Control extends Message {
     record SetDropRate(double rate, long seed) implements Control {}
 
     /**
+     * Master: send every message to a peer {@code delayMicros} late plus a uniform jitter in [0,
+     * {@code jitterMicros}], seeded, each link kept FIFO ({@link synod.core.LinkDelay}); 0 and 0: none.
+     */
+    record SetDelay(long delayMicros, long jitterMicros, long seed) implements Control {}
+
+    /**
      * Master: exit at the protocol point {@code point} (see the SPEC's crash points); "" disarms.
      * With a {@code claim} (a file path; null for none) every node is armed but only the one that
      * creates that file first exits: creating a file is atomic across processes, so two nodes that

@@ -23,12 +23,13 @@ public final class EventLoop implements AutoCloseable {
         void onReady(SelectionKey key);
     }
 
-    private record Timer(long dueMillis, long order, Runnable task) {}
+    /** {@code dueNanos}: on {@link System#nanoTime}'s clock, so a timer can be due in under a millisecond. */
+    private record Timer(long dueNanos, long order, Runnable task) {}
 
     private final Selector selector;
     private final ConcurrentLinkedQueue<Runnable> tasks = new ConcurrentLinkedQueue<>();
     private final PriorityQueue<Timer> timers = new PriorityQueue<>((a, b) ->
-            a.dueMillis != b.dueMillis ? Long.compare(a.dueMillis, b.dueMillis) : Long.compare(a.order, b.order));
+            a.dueNanos != b.dueNanos ? Long.compare(a.dueNanos, b.dueNanos) : Long.compare(a.order, b.order));
     private long timerOrder = 0;
     private final java.util.List<Runnable> afterRound = new java.util.ArrayList<>();
     private final java.util.List<Runnable> beforeSelect = new java.util.ArrayList<>();
@@ -68,12 +69,23 @@ public final class EventLoop implements AutoCloseable {
         tasks.add(task);
         if (!inLoop()) {
             selector.wakeup(); // the loop itself looks at its tasks before it waits again
+            java.util.concurrent.locks.LockSupport.unpark(thread); // it may be parked for a sub-millisecond timer
         }
     }
 
     /** Runs {@code task} on the loop thread after {@code delayMillis}; loop thread only. */
     public void schedule(long delayMillis, Runnable task) {
-        timers.add(new Timer(nowMillis() + delayMillis, timerOrder++, task));
+        scheduleMicros(delayMillis * 1000, task);
+    }
+
+    /** Runs {@code task} on the loop thread after {@code delayMicros}; loop thread only. */
+    public void scheduleMicros(long delayMicros, Runnable task) {
+        timers.add(new Timer(System.nanoTime() + delayMicros * 1000, timerOrder++, task));
+    }
+
+    /** Microseconds of the clock the timers run on ({@link System#nanoTime}). */
+    public static long nowMicros() {
+        return System.nanoTime() / 1000;
     }
 
     /** Timers scheduled and not yet run; for tests of what a component scheduled. */
@@ -106,10 +118,13 @@ public final class EventLoop implements AutoCloseable {
     private void loop() {
         try {
             while (running) {
-                if (tasks.isEmpty()) {
-                    selector.select(this::dispatch, selectTimeout());
-                } else {
-                    selector.selectNow(this::dispatch);
+                long wait = tasks.isEmpty() ? waitNanos() : 0;
+                if (wait >= 1_000_000 || wait < 0) {
+                    selector.select(this::dispatch, wait < 0 ? 0 : wait / 1_000_000);
+                } else if (selector.selectNow(this::dispatch) == 0 && wait > 0 && tasks.isEmpty()) {
+                    // A timer due in under a millisecond (injected latency), which select cannot wait
+                    // for: park for it; a task handed in unparks the loop, a socket waits at most that long.
+                    java.util.concurrent.locks.LockSupport.parkNanos(wait);
                 }
                 for (Runnable t = tasks.poll(); t != null; t = tasks.poll()) {
                     t.run();
@@ -131,12 +146,13 @@ public final class EventLoop implements AutoCloseable {
         }
     }
 
-    private long selectTimeout() {
+    /** How long the loop may wait: -1 for ever (no timer), else the nanoseconds to the next timer (0: due). */
+    private long waitNanos() {
         Timer next = timers.peek();
         if (next == null) {
-            return 0;
+            return -1;
         }
-        return Math.max(1, next.dueMillis - nowMillis());
+        return Math.max(0, next.dueNanos - System.nanoTime());
     }
 
     private void dispatch(SelectionKey key) {
@@ -146,8 +162,8 @@ public final class EventLoop implements AutoCloseable {
     }
 
     private void runDueTimers() {
-        long now = nowMillis();
-        while (!timers.isEmpty() && timers.peek().dueMillis <= now) {
+        long now = System.nanoTime();
+        while (!timers.isEmpty() && timers.peek().dueNanos - now <= 0) {
             timers.poll().task.run();
         }
     }

@@ -48,6 +48,8 @@ public final class MessageCheck {
     public static final long SLOT_MAX = 1L << 48;
     /** The longest client or node id. */
     public static final int ID_CHARS_MAX = 64;
+    /** Injected latency (SetDelay, the script's Delay), and its jitter, at most a minute: more is a typo. */
+    public static final long DELAY_MICROS_MAX = 60_000_000;
     /** The longest key, lock name or account name. */
     public static final int NAME_CHARS_MAX = 256;
     /** The highest group number a placement may name. */
@@ -174,6 +176,9 @@ public final class MessageCheck {
             if (!(d.rate() >= 0 && d.rate() <= 1)) { // NaN fails both
                 throw new Bad("rate " + d.rate() + " is not a probability");
             }
+        } else if (m instanceof Control.SetDelay d) {
+            range(d.delayMicros(), 0, DELAY_MICROS_MAX, "delayMicros");
+            range(d.jitterMicros(), 0, DELAY_MICROS_MAX, "jitterMicros");
         }
     }
 

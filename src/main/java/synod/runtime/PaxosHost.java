@@ -49,6 +49,8 @@ public final class PaxosHost implements Transport.Listener {
     private final int frameBytesMax;
     private Random lossRandom = new Random(0);
     private double dropRate = 0;
+    /** Injected latency (SetDelay): messages to peers wait here, per link FIFO, in microseconds of the loop's clock. */
+    private final synod.core.LinkDelay<Envelope> delayed = new synod.core.LinkDelay<>();
     private String crashAt;
     /** With CrashAt any: the file whose creation decides which node crashes; null otherwise. */
     private String crashClaim;
@@ -192,6 +194,8 @@ public final class PaxosHost implements Transport.Listener {
         } else if (c instanceof Control.SetDropRate d) {
             dropRate = d.rate();
             lossRandom = new Random(d.seed());
+        } else if (c instanceof Control.SetDelay d) {
+            delayed.set(d.delayMicros(), d.jitterMicros(), new Random(d.seed()));
         } else if (c instanceof Control.CrashAt ca) {
             crashAt = ca.point() == null || ca.point().isEmpty() ? null : ca.point(); // "" disarms
             crashClaim = ca.claim();
@@ -319,8 +323,20 @@ public final class PaxosHost implements Transport.Listener {
                 if (!(e.message() instanceof PaxosMsg.Heartbeat)) {
                     history.sent(e.to(), e.message());
                 }
-                transport.send(e.to(), e.message());
+                if (isNode(e.to()) && delayed.active()) {
+                    long now = EventLoop.nowMicros();
+                    loop.scheduleMicros(delayed.add(now, e.to(), e) - now, this::sendDelayed);
+                } else {
+                    transport.send(e.to(), e.message());
+                }
             }
+        }
+    }
+
+    /** Puts on the wire the delayed messages now due (one timer per message queued; a timer may find none). */
+    private void sendDelayed() {
+        for (Envelope e : delayed.due(EventLoop.nowMicros())) {
+            transport.send(e.to(), e.message());
         }
     }
 

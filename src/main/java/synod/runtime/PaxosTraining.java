@@ -90,7 +90,7 @@ final class PaxosTraining {
             codec.decode(body(codec, q));
         }
         for (Message m : List.of(new Control.Hello("n1", 1), new Control.SetLive(ids), new Control.Campaign(),
-                new Control.Query(1, "info", 0), new Control.SetDropRate(0, 1), new Control.CrashAt("", null))) {
+                new Control.Query(1, "info", 0), new Control.SetDropRate(0, 1), new Control.SetDelay(0, 0, 1), new Control.CrashAt("", null))) {
             codec.decode(body(codec, m));
         }
         return steps;

@@ -29,6 +29,17 @@ class ScriptParserTest {
         assertEquals("line 7: 'x' is not a group number (groups are 1, 2, ...)", refusal("FailLeader x"));
     }
 
+    @Test
+    void aDelayIsMillisecondsToTheMicrosecondAtMostAMinute() {
+        assertEquals(new Command.Delay(7, 5000, 0), assertParses("Delay 5"));
+        assertEquals(new Command.Delay(7, 100, 2500), assertParses("delay 0.1 2.5"));
+        for (String bad : new String[] {"-1", "x", "1e3", "0.0001", "NaN", "+1"}) {
+            assertEquals("line 7: '" + bad + "' is not a delay in milliseconds (a number such as 5 or 0.1, to the microsecond)",
+                    refusal("Delay " + bad));
+        }
+        assertEquals("line 7: a delay is at most 60000 ms, got '60000.001'", refusal("Delay 1 60000.001"));
+    }
+
     private static Command assertParses(String line) {
         try {
             return ScriptParser.parse(7, line);

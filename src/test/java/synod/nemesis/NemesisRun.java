@@ -30,7 +30,8 @@ import synod.runtime.PortBlock;
  * while, then SIGCONT; a cut-off (the master's SetLive: the node cannot reach its peers), then the
  * heal; message loss on every node (the master's SetDropRate), then none; with the nodes in network
  * namespaces ({@link NetnsLab}), real partitions: one node from the rest, the leader in the
- * minority, a bridge node seeing both sides, each by packets dropped in the namespaces, then healed. After each cycle it waits until the group has a leader and every node it touched has caught
+ * minority, a bridge node seeing both sides, each by packets dropped in the namespaces, then healed; a latency spike on every
+ * node (the master's SetDelay: 5-50 ms and a jitter, per link in order), then none. After each cycle it waits until the group has a leader and every node it touched has caught
  * up, and records how long that took. Then the checkers read the history.
  */
 final class NemesisRun implements AutoCloseable {
@@ -230,16 +231,16 @@ final class NemesisRun implements AutoCloseable {
 
     /** Runs the plan's cycles, kills and other faults in a seeded order; progress on stderr. */
     void runCycles() throws Exception {
-        // 0: kill -9; then in turn 1: SIGSTOP, 2: cut-off, 3: message loss
+        // 0: kill -9; then in turn 1: SIGSTOP, 2: cut-off, 3: message loss, 4: latency spike
         List<Integer> order = new ArrayList<>();
         for (int i = 0; i < plan.kills(); i++) {
             order.add(0);
         }
         for (int i = 0; i < plan.faults(); i++) {
-            order.add(1 + i % 3);
+            order.add(1 + i % 4);
         }
         for (int i = 0; i < plan.partitions(); i++) {
-            order.add(4);
+            order.add(5); // 5: a real partition, in network namespaces
         }
         Collections.shuffle(order, random);
         int partitions = 0;
@@ -251,6 +252,7 @@ final class NemesisRun implements AutoCloseable {
                 case 1 -> pauseCycle(g);
                 case 2 -> cutOffCycle(g);
                 case 3 -> lossCycle(g);
+                case 4 -> latencyCycle(g);
                 default -> partitionCycle(g, PARTITIONS.get(partitions++ % PARTITIONS.size()));
             };
             events.add(e);
@@ -412,6 +414,24 @@ final class NemesisRun implements AutoCloseable {
             }
             Thread.sleep(20); // polling the nodes: the election happens in other processes
         }
+    }
+
+    /**
+     * A latency spike: every node sends each message to a peer 5-50 ms late plus a seeded jitter of
+     * up to as much again (the master's SetDelay, the script's Delay), for a while, then none.
+     */
+    private Event latencyCycle(int g) throws Exception {
+        long delayMicros = 5_000 + random.nextInt(45_001);
+        long jitterMicros = random.nextInt((int) delayMicros + 1);
+        long start = history.now();
+        cluster.setDelay(delayMicros, jitterMicros);
+        hold(500, 2000);
+        cluster.setDelay(0, 0);
+        long healed = history.now();
+        System.err.printf("nemesis: messages %.1f ms late (+ up to %.1f ms) for %.1f s%n", delayMicros / 1e3,
+                jitterMicros / 1e3, (healed - start) / 1e9);
+        return new Event("latency spike", cluster.group(g), start, healed, -1, catchUp(g, cluster.group(g),
+                System.nanoTime()), false);
     }
 
     List<String> allNodes() {

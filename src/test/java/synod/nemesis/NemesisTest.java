@@ -42,7 +42,7 @@ class NemesisTest {
         List<NemesisRun.Plan> plans = only != null ? List.of(plan(only, seed)) : full
                 ? List.of(new NemesisRun.Plan(1, 3, 55, 27, seed), new NemesisRun.Plan(1, 5, 40, 21, seed + 1),
                         new NemesisRun.Plan(3, 3, 8, 6, seed + 2))
-                : List.of(new NemesisRun.Plan(1, 3, 2, 3, seed));
+                : List.of(new NemesisRun.Plan(1, 3, 2, 4, seed)); // 4 faults: one of each kind but kill -9
         classPath = System.getProperty("java.class.path");
         System.setProperty("java.class.path", MasterProcessEndToEndTest.childClassPath()); // the nodes' class path
         long t0 = System.nanoTime();

@@ -32,8 +32,10 @@ final class Report {
                 kill -9 of the leader or of random nodes (two at once on five), the log's tail torn while a node is down
                 (garbage, half a record, or 512 NUL bytes), then a restart; SIGSTOP of a node for 0.5-2 s, then SIGCONT;
                 a cut-off (the master's SetLive: the node cannot reach its peers) for 0.5-2 s, then the heal; message
-                loss (the master's SetDropRate: every node drops 20-50% of what it sends) for 0.5-2 s. After each
-                cycle it waits for a leader and for every node it touched to execute as far as the leader had.
+                loss (the master's SetDropRate: every node drops 20-50% of what it sends) for 0.5-2 s; a latency
+                spike (the master's SetDelay: every node sends each message 5-50 ms late plus a seeded jitter of up
+                to as much again, each link in order) for 0.5-2 s. After each cycle it waits for a leader and for
+                every node it touched to execute as far as the leader had.
 
                 The checkers: every key of the key-value store linearizable (Wing-Gong search with Lowe's memoisation,
                 per key); the bank conserves money, no balance read or closing balance is negative, and the closing
@@ -48,19 +50,21 @@ final class Report {
         long violations = 0;
         for (Verdict v : verdicts) {
             kills += v.count("kill -9");
-            faults += v.count("SIGSTOP") + v.count("cut-off") + v.count("message loss");
+            faults += v.count("SIGSTOP") + v.count("cut-off") + v.count("message loss") + v.count("latency spike");
             violations += v.violations.size();
         }
         s.append("**In all: ").append(kills).append(" kill -9 cycles, ").append(faults)
-                .append(" pause, cut-off and message-loss cycles, ").append(violations).append(" violations.**\n\n");
+                .append(" pause, cut-off, message-loss and latency cycles, ").append(violations).append(" violations.**\n\n");
         s.append("| cluster | kill -9 (of leader, two at once) | torn tails | SIGSTOP (of leader) | cut-offs (of leader) "
-                + "| message loss | ops acknowledged | indeterminate | violations |\n|---|---|---|---|---|---|---|---|---|\n");
+                + "| message loss | latency spikes | ops acknowledged | indeterminate | violations |\n"
+                + "|---|---|---|---|---|---|---|---|---|---|\n");
         for (Verdict v : verdicts) {
             s.append("| ").append(v.plan.name()).append(" | ").append(v.count("kill -9")).append(" (")
                     .append(v.countOfLeader("kill -9")).append(", ").append(v.countMulti("kill -9")).append(") | ")
                     .append(v.tornTails).append(" | ").append(v.count("SIGSTOP")).append(" (")
                     .append(v.countOfLeader("SIGSTOP")).append(") | ").append(v.count("cut-off")).append(" (")
                     .append(v.countOfLeader("cut-off")).append(") | ").append(v.count("message loss")).append(" | ")
+                    .append(v.count("latency spike")).append(" | ")
                     .append(v.acknowledged()).append(" | ")
                     .append(v.indeterminate()).append(" | ").append(v.violations.size()).append(" |\n");
         }
@@ -74,12 +78,12 @@ final class Report {
                     .append(".\n\n");
             s.append("| fault | cycles | outage (ms: median / 90th pct / max) | catch-up after the heal (ms: median / 90th "
                     + "pct / max) |\n|---|---|---|---|\n");
-            for (String kind : List.of("kill -9", "SIGSTOP", "cut-off", "message loss")) {
+            for (String kind : List.of("kill -9", "SIGSTOP", "cut-off", "message loss", "latency spike")) {
                 boolean first = true;
                 for (boolean ofLeader : new boolean[] {true, false}) {
                     List<Long> out = v.outages(kind, ofLeader);
                     if (!out.isEmpty()) {
-                        String whom = kind.equals("message loss") ? " (every node)" : ofLeader ? " of the leader"
+                        String whom = kind.equals("message loss") || kind.equals("latency spike") ? " (every node)" : ofLeader ? " of the leader"
                                 : " of another node";
                         s.append("| ").append(kind).append(whom).append(" | ").append(out.size()).append(" | ")
                                 .append(spread(out)).append(" | ").append(first ? spread(v.recoveries(kind))

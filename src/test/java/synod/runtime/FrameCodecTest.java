@@ -42,6 +42,7 @@ class FrameCodecTest {
         return List.of(
                 new Control.SetLive(List.of("n1", "n2")),
                 new Control.SetDropRate(0.2, 42),
+                new Control.SetDelay(500, 100, 42),
                 new Control.CrashAt("after-send-prepare", "/tmp/claim"),
                 new Control.Campaign(),
                 new Control.Query(9, "status", 3),

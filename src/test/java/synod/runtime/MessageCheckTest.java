@@ -230,6 +230,8 @@ class MessageCheckTest {
         closes("{\"type\":\"Decide\",\"slot\":-3,\"value\":null}", "slot -3");
         closes("{\"type\":\"Accepted\",\"ballot\":{\"round\":1,\"node\":1},\"slots\":[-1]}", "slot -1");
         closes("{\"type\":\"SetDropRate\",\"rate\":2.5,\"seed\":1}", "rate");
+        closes("{\"type\":\"SetDelay\",\"delayMicros\":-1,\"jitterMicros\":0,\"seed\":1}", "delayMicros");
+        closes("{\"type\":\"SetDelay\",\"delayMicros\":0,\"jitterMicros\":60000001,\"seed\":1}", "jitterMicros");
         closes("{\"type\":\"Hello\",\"from\":\"n\\ud8001\",\"port\":1}", "UTF-16");
         closes("{\"type\":\"Hello\",\"from\":\"\",\"port\":1}", "empty");
         closes("{\"type\":\"Hello\",\"from\":\"n1\",\"port\":70000}", "port");

@@ -3,17 +3,17 @@ package synod.sim;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-import java.util.Map;
 import java.util.PriorityQueue;
 import java.util.Random;
-import java.util.TreeMap;
+import synod.core.LinkDelay;
 import synod.core.Message;
 
 /**
  * A simulated network for any protocol's cores: every message is delivered after a random delay
  * drawn from the simulation's one seeded {@link Random}, so deliveries on different channels
  * interleave in seeded orders, while every ordered pair of endpoints stays FIFO (as one TCP
- * connection per pair is in the real runtime).
+ * connection per pair is in the real runtime). The delay is the runtime's injected latency
+ * ({@link LinkDelay}, the script's {@code Delay MS JITTER}): a fixed part plus a seeded jitter.
  *
  * <p>Invariant: packets are delivered in (deliverAt, seq) order, and a packet's deliverAt is never
  * earlier than that of a packet sent before it on the same pair, so per-pair order is send order.
@@ -27,30 +27,28 @@ public final class SimNetwork {
     private static final Comparator<Packet> DELIVERY_ORDER =
             Comparator.comparingLong(Packet::deliverAt).thenComparingLong(Packet::seq);
 
-    private final Random random;
-    private final int delayTicksMax;
     private final PriorityQueue<Packet> inFlight = new PriorityQueue<>(DELIVERY_ORDER);
-    /** Latest deliverAt per "from to" pair: the floor that keeps the pair FIFO. */
-    private final Map<String, Long> pairFloor = new TreeMap<>();
+    /** When each packet is due: delay plus seeded jitter, never before the pair's previous one. */
+    private final LinkDelay<Packet> latency = new LinkDelay<>();
     private long now = 0;
     private long seq = 0;
 
+    /** Every message arrives after 1..delayTicksMax ticks. */
     public SimNetwork(Random random, int delayTicksMax) {
-        if (delayTicksMax < 1) {
-            throw new IllegalArgumentException("delayTicksMax must be at least 1: " + delayTicksMax);
-        }
-        this.random = random;
-        this.delayTicksMax = delayTicksMax;
+        this(random, 1, delayTicksMax - 1);
     }
 
-    /** Puts {@code message} on the pair (from, to); it arrives after 1..delayTicksMax ticks, FIFO per pair. */
+    /** Every message arrives after {@code delayTicks} plus a jitter of 0..jitterTicks ticks (delay at least 1). */
+    public SimNetwork(Random random, long delayTicks, long jitterTicks) {
+        if (delayTicks < 1 || jitterTicks < 0) {
+            throw new IllegalArgumentException("delay must be at least 1, jitter at least 0: " + delayTicks + ", " + jitterTicks);
+        }
+        latency.set(delayTicks, jitterTicks, random);
+    }
+
+    /** Puts {@code message} on the pair (from, to); it arrives after the delay and its jitter, FIFO per pair. */
     public void send(String from, String to, Message message) {
-        String pair = from + " " + to;
-        long at = now + 1 + random.nextInt(delayTicksMax);
-        // A tie with the floor is fine: the later seq breaks it, so the pair stays FIFO.
-        at = Math.max(at, pairFloor.getOrDefault(pair, 0L));
-        pairFloor.put(pair, at);
-        inFlight.add(new Packet(++seq, at, from, to, message));
+        inFlight.add(new Packet(++seq, latency.at(now, from + " " + to), from, to, message));
     }
 
     public boolean isEmpty() {
