@@ -545,12 +545,23 @@ public final class PaxosCluster implements Transport.Listener, AutoCloseable {
             if (applied.size() <= 1 && (!behind || !hasMajority(g))) {
                 return;
             }
-            try {
-                Thread.sleep(10); // polling the nodes: the condition lives in other processes
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
+            if (!pause()) {
                 return;
             }
+        }
+    }
+
+    /**
+     * Waits 10 ms between two polls of the nodes (the condition polled lives in other processes);
+     * false if the thread was interrupted (its flag set again), and the poll should stop.
+     */
+    static boolean pause() {
+        try {
+            Thread.sleep(10);
+            return true;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
         }
     }
 

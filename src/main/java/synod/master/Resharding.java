@@ -116,10 +116,7 @@ final class Resharding {
                 diag.warning(line, String.join(", ", behind) + " had not applied every move when PrintReshard ended");
                 return;
             }
-            try {
-                Thread.sleep(10); // polling the nodes: the decisions travel between other processes
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
+            if (!PaxosCluster.pause()) { // the decisions travel between other processes
                 return;
             }
         }
