@@ -113,6 +113,12 @@ public final class BankLedger {
         accounts.put(account, balance);
     }
 
+    /** Closes {@code account}: a move committed, and another group holds it now. */
+    void remove(String account) {
+        accounts.remove(account);
+        modified.remove(account);
+    }
+
     /** The balance of {@code account}, or null. */
     public Long balance(String account) {
         return accounts.get(account);

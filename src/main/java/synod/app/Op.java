@@ -17,6 +17,7 @@ import com.fasterxml.jackson.annotation.JsonTypeInfo;
     @JsonSubTypes.Type(value = Op.Place.class, name = "place"),
     @JsonSubTypes.Type(value = Op.Txn.class, name = "2pc"),
     @JsonSubTypes.Type(value = Op.KvTxn.class, name = "txn"),
+    @JsonSubTypes.Type(value = Op.Move.class, name = "move"),
 })
 public sealed interface Op {
 
@@ -81,6 +82,13 @@ public sealed interface Op {
             return entry.toString();
         }
     }
+
+    /**
+     * Resharding: move bank account {@code account} from the group that holds it (where this is
+     * sent) to group {@code to}, with its balance, by two-phase commit with every group ({@link
+     * synod.txn.TxnOp.GiveUp}, {@link synod.txn.TxnOp.TakeOver}, {@link synod.txn.TxnOp.Relocate}).
+     */
+    record Move(String account, int to) implements Op {}
 
     /** Items {@code first..last} (ends included) live in group {@code group} (1-based). */
     record Range(String first, String last, int group) {}

@@ -39,6 +39,9 @@ public final class OpCheck {
         if (op instanceof Op.Balance b) {
             return b.account() == null ? "balance: the account is missing" : null;
         }
+        if (op instanceof Op.Move m) {
+            return m.account() == null ? "move: the account is missing" : null;
+        }
         if (op instanceof Op.Place p) {
             for (Op.Range r : p.ranges()) {
                 if (r.first() == null || r.last() == null) {

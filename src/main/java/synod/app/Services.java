@@ -101,6 +101,9 @@ public final class Services implements StateMachine {
         if (op instanceof Op.Transfer t) {
             return transfer(client, seq, t);
         }
+        if (op instanceof Op.Move m) {
+            return move(client, seq, m);
+        }
         if (op instanceof Op.Balance b) {
             int home = placement.groupOf(b.account());
             if (placement.sharded() && home != 0 && home != group) {
@@ -145,6 +148,39 @@ public final class Services implements StateMachine {
             }
         }
         return bank.apply(t);
+    }
+
+    /**
+     * Resharding: this group gives {@code m.account()} up to group {@code m.to()}, by two-phase
+     * commit that this group coordinates and every other group takes part in: the destination
+     * takes the account over with the balance it has now (locked from here to the decision, so it
+     * cannot change meanwhile), the others only learn where it goes. Every group's placement
+     * changes at the one decision; a crash anywhere leaves the account in exactly one group.
+     */
+    private Result move(String client, long seq, Op.Move m) {
+        int home = placement.groupOf(m.account());
+        if (!placement.sharded() || home == 0) {
+            return new Result.Aborted("no account " + m.account() + " to move");
+        }
+        if (home != group) {
+            return new Result.Elsewhere(m.account(), home);
+        }
+        if (m.to() < 1 || m.to() > groups || m.to() == group) {
+            return new Result.Aborted("cannot move " + m.account() + " from group " + group + " to group " + m.to()
+                    + " of 1.." + groups);
+        }
+        Long balance = bank.balance(m.account());
+        if (balance == null) {
+            return new Result.Aborted("no account " + m.account() + " in group " + group);
+        }
+        java.util.TreeMap<Integer, List<TxnOp>> remote = new java.util.TreeMap<>();
+        for (int g = 1; g <= groups; g++) {
+            if (g != group) {
+                remote.put(g, List.of(g == m.to() ? new TxnOp.TakeOver(m.account(), balance, m.to())
+                        : new TxnOp.Relocate(m.account(), m.to())));
+            }
+        }
+        return result(txns.begin(client, seq, List.of(new TxnOp.GiveUp(m.account(), m.to())), remote, store));
     }
 
     /** The key an op of the key-value store names. */
@@ -220,12 +256,36 @@ public final class Services implements StateMachine {
             if (op.kv()) {
                 return kvRefusal(op);
             }
+            if (op.move()) {
+                return moveRefusal(op);
+            }
+            int home = placement.groupOf(op.item());
+            if (placement.sharded() && home != 0 && home != group) {
+                // its coordinator sent this before it learnt of the move: it aborts, busy, and its
+                // client retries, by when the coordinator's group has the move too (it takes part)
+                return new Refusal(op.item() + " moved to group " + home, Outcome.Kind.BUSY);
+            }
             Long have = bank.balance(op.item());
             if (have == null) {
                 return new Refusal("no account " + op.item(), Outcome.Kind.ABORTED);
             }
             if (op instanceof TxnOp.Debit d && have < d.amount()) {
                 return new Refusal("insufficient balance", Outcome.Kind.INSUFFICIENT);
+            }
+            return null;
+        }
+
+        /** A move's step: the giver must hold the account, the taker must not. */
+        private Refusal moveRefusal(TxnOp op) {
+            boolean here = bank.balance(op.item()) != null && placement.groupOf(op.item()) == group;
+            if (op instanceof TxnOp.GiveUp && !here) {
+                return new Refusal("no account " + op.item() + " in group " + group + " to give up", Outcome.Kind.ABORTED);
+            }
+            if (op instanceof TxnOp.TakeOver t && (t.to() != group || bank.balance(op.item()) != null)) {
+                return new Refusal("group " + group + " cannot take " + op.item() + " over", Outcome.Kind.ABORTED);
+            }
+            if (op.movedTo() < 1 || op.movedTo() > groups) {
+                return new Refusal("no group " + op.movedTo() + " to move " + op.item() + " to", Outcome.Kind.ABORTED);
             }
             return null;
         }
@@ -256,6 +316,16 @@ public final class Services implements StateMachine {
                 }
                 return before; // a guard changes nothing; its image puts back what is there
             }
+            if (op instanceof TxnOp.TakeOver t) {
+                bank.put(t.item(), t.balance()); // there, but locked until the decision
+                return Image.moving(op, t.balance());
+            }
+            if (op instanceof TxnOp.GiveUp) {
+                return Image.moving(op, bank.balance(op.item())); // the lock alone: the account stays until the commit
+            }
+            if (op.move()) {
+                return Image.moving(op, 0); // a bystander's: the lock alone, on an item it does not hold
+            }
             long have = bank.balance(op.item());
             long delta = op instanceof TxnOp.Debit d ? -d.amount() : ((TxnOp.Credit) op).amount();
             bank.put(op.item(), have + delta);
@@ -264,7 +334,11 @@ public final class Services implements StateMachine {
 
         @Override
         public void restore(Image image) {
-            if (image.kv()) {
+            if (image.move() != null) {
+                if (image.move() instanceof TxnOp.TakeOver) {
+                    bank.remove(image.item()); // the move aborted: the account stays with its giver
+                }
+            } else if (image.kv()) {
                 kv.set(image.item(), image.value());
             } else {
                 bank.put(image.item(), image.balance());
@@ -273,7 +347,14 @@ public final class Services implements StateMachine {
 
         @Override
         public void committed(Image image) {
-            if (!image.kv()) {
+            if (image.move() != null) {
+                placement.move(image.item(), image.move().movedTo());
+                if (image.move() instanceof TxnOp.GiveUp) {
+                    bank.remove(image.item());
+                } else if (image.move() instanceof TxnOp.TakeOver) {
+                    bank.setModified(image.item(), true); // written here by the move: PrintDB shows it
+                }
+            } else if (!image.kv()) {
                 bank.setModified(image.item(), true); // a tentative write counts for PrintDB once it commits
             }
         }

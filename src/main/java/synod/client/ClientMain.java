@@ -54,7 +54,8 @@ public final class ClientMain implements Transport.Listener {
         this.layout = layout;
         Transport transport = new Transport(loop, new FrameCodec(cfg.frameBytesMax()), name, this,
                 cfg.transportSettings(), auth);
-        this.session = new ClientSession(loop, transport, layout::group, 300);
+        this.session = new ClientSession(loop, transport,
+                g -> g >= 1 && g <= layout.groups().size() ? layout.group(g) : List.of(), 300);
         this.where = layout.nodes().stream().map(n -> n + " " + cfg.hostPort(n))
                 .collect(java.util.stream.Collectors.joining(", "));
         session.onNotice(n -> say(describe(n.client(), n.result())));

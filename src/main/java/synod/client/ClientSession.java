@@ -27,7 +27,9 @@ public final class ClientSession {
     private static final class Pending {
         final Request request;
         final int group;
-        final CompletableFuture<Result> result = new CompletableFuture<>();
+        final CompletableFuture<Result> result;
+        /** How many groups answered that another holds the item (a move), before this one. */
+        final int redirects;
         /** When it was last sent, and how long to wait for an answer before sending it again. */
         long sentAt;
         long waitMillis;
@@ -36,8 +38,14 @@ public final class ClientSession {
         boolean busyResendDue;
 
         Pending(Request request, int group, long retryMillis) {
+            this(request, group, retryMillis, new CompletableFuture<>(), 0);
+        }
+
+        Pending(Request request, int group, long retryMillis, CompletableFuture<Result> result, int redirects) {
             this.request = request;
             this.group = group;
+            this.result = result;
+            this.redirects = redirects;
             this.sentAt = EventLoop.nowMillis();
             this.waitMillis = retryMillis;
         }
@@ -54,6 +62,13 @@ public final class ClientSession {
             return result;
         }
     }
+
+    /**
+     * How many times a request follows "another group holds the item" before that answer is final:
+     * each hop follows a committed move, so more than this means the item moved back and forth
+     * while the request chased it.
+     */
+    public static final int REDIRECTS_MAX = 4;
 
     /** The longest wait before retrying a request that met a locked item. */
     private static final long BUSY_BACKOFF_MAX_MILLIS = 200;
@@ -193,6 +208,29 @@ public final class ClientSession {
         });
     }
 
+    /**
+     * The group asked says group {@code e.group()} holds the item now (resharding moved it): sends
+     * the same request, same number, there. Exactly once still: the group asked recorded its answer
+     * and will never execute this number, and a client's numbers grow across all groups, so the new
+     * group has not seen it. False (the answer is final) for a group this session does not know,
+     * the group asked itself, or after {@link #REDIRECTS_MAX} hops.
+     */
+    private boolean redirect(Pending p, Result.Elsewhere e) {
+        if (e.group() == p.group() || e.group() < 1 || p.redirects >= REDIRECTS_MAX
+                || groups.group(e.group()).isEmpty()) {
+            return false;
+        }
+        Pending next = new Pending(p.request(), e.group(), retryMillis, p.result(), p.redirects + 1);
+        if (!pending.replace(p.request().client(), p, next)) {
+            return true; // forgotten meanwhile (the cluster was stopped)
+        }
+        String to = leaderHint.getOrDefault(next.group(), groups.group(next.group()).get(0));
+        if (!transport.send(to, new PaxosMsg.ClientRequest(next.request()))) {
+            broadcast(next);
+        }
+        return true;
+    }
+
     private static String key(String client, String lock) {
         return client + " " + lock;
     }
@@ -231,6 +269,9 @@ public final class ClientSession {
                 }
                 if (r.result() instanceof Result.Busy b) {
                     retryBusy(p, b);
+                    return true;
+                }
+                if (r.result() instanceof Result.Elsewhere e && redirect(p, e)) {
                     return true;
                 }
                 pending.remove(r.client(), p);

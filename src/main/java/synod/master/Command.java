@@ -89,6 +89,9 @@ public sealed interface Command {
 
     record Performance(int line) implements Command {}
 
-    /** {@code PrintReshard}: the items a resharding of the recent transfers would move ({@link Resharding}). */
+    /** {@code PrintReshard}: moves the items a resharding of the recent transfers puts elsewhere, and prints them ({@link Resharding}). */
     record PrintReshard(int line) implements Command {}
+
+    /** {@code PrintPlacement}: every node's mapping of moved items and its version ({@link PaxosPrints}). */
+    record PrintPlacement(int line) implements Command {}
 }

@@ -192,7 +192,7 @@ public final class LockRunner {
         } else if (c instanceof Command.PrintReshard) {
             List<String> items = new ArrayList<>(opened);
             items.sort(synod.core.NodeIds.ORDER);
-            resharding.print(items, cluster::groupOfItem, cluster.groups(), out, diag, c.line());
+            resharding.reshard(items, cluster, cfg.commandMillis(), out, diag, c.line());
         } else if (c instanceof Command.Sleep s) {
             waitPrinting(s.millis());
         } else {

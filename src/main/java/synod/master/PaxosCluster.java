@@ -109,9 +109,12 @@ public final class PaxosCluster implements Transport.Listener, AutoCloseable {
         this.launcher = prefix;
     }
 
-    /** Node ids of group {@code g} (1-based). */
+    /** Node ids of group {@code g} (1-based); none for a group this cluster does not have. */
     public List<String> group(int g) {
         List<String> ids = new ArrayList<>();
+        if (g < 1 || g > groups) {
+            return ids;
+        }
         for (int k = (g - 1) * replicas + 1; k <= g * replicas; k++) {
             ids.add("n" + k);
         }
@@ -141,12 +144,24 @@ public final class PaxosCluster implements Transport.Listener, AutoCloseable {
 
     /** Remembers {@code ranges} as the placement the groups were (or are being) told. */
     public void place(List<Op.Range> ranges) {
-        synod.app.Placement p = new synod.app.Placement();
+        synod.app.Placement p = placement.copy(); // the moves made so far stay, as they do in the groups
         if (!(p.apply(new Op.Place(ranges)) instanceof Result.Ok)) {
             throw new IllegalArgumentException("overlapping or empty ranges: " + ranges);
         }
         this.ranges = List.copyOf(ranges);
         this.placement = p;
+    }
+
+    /** Remembers that a move the groups committed put {@code item} in group {@code g}: requests for it go there. */
+    public synchronized void moved(String item, int g) {
+        synod.app.Placement p = placement.copy();
+        p.move(item, g);
+        placement = p;
+    }
+
+    /** How many moves the master has seen committed since the cluster started: every node's version once quiet. */
+    public long placementVersion() {
+        return placement.version();
     }
 
     public List<Op.Range> ranges() {
@@ -560,12 +575,23 @@ public final class PaxosCluster implements Transport.Listener, AutoCloseable {
             if (applied.size() <= 1 && (!behind || !hasMajority(g))) {
                 return;
             }
-            try {
-                Thread.sleep(10); // polling the nodes: the condition lives in other processes
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
+            if (!pause()) {
                 return;
             }
+        }
+    }
+
+    /**
+     * Waits 10 ms between two polls of the nodes (the condition polled lives in other processes);
+     * false if the thread was interrupted (its flag set again), and the poll should stop.
+     */
+    static boolean pause() {
+        try {
+            Thread.sleep(10);
+            return true;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
         }
     }
 

@@ -109,6 +109,9 @@ final class PaxosCommands {
             case "printreshard":
                 ScriptParser.checkArity(line, word, a, 0, 0);
                 return new Command.PrintReshard(line);
+            case "printplacement":
+                ScriptParser.checkArity(line, word, a, 0, 0);
+                return new Command.PrintPlacement(line);
             case "printbalance":
                 ScriptParser.checkArity(line, word, a, 1, 1);
                 return new Command.PrintBalance(line, ScriptParser.checkId(line, a[0]));

@@ -47,7 +47,8 @@ final class PaxosPrints {
     }
 
     static void print(PaxosCluster cluster, Command c, PrintStream out, BankRunner.Diagnostics diag) {
-        if (c instanceof Command.PrintDB || c instanceof Command.PrintBalance || c instanceof Command.PrintStatus) {
+        if (c instanceof Command.PrintDB || c instanceof Command.PrintBalance || c instanceof Command.PrintStatus
+                || c instanceof Command.PrintPlacement) {
             for (int g = 1; g <= cluster.groups(); g++) {
                 cluster.settle(g, SETTLE_MILLIS); // state prints show settled state; views and logs are history
             }
@@ -100,6 +101,16 @@ final class PaxosPrints {
                         : balanceIn(a.get(0), b.account())));
             }
             out.println(String.join(", ", parts));
+        } else if (c instanceof Command.PrintPlacement) {
+            // every node of every group: each holds the whole mapping, the same once quiet
+            for (int g = 1; g <= cluster.groups(); g++) {
+                List<String> ids = cluster.group(g);
+                List<List<String>> answers = ask(cluster, ids, "placement", 0, diag, c.line());
+                for (int i = 0; i < ids.size(); i++) {
+                    List<String> a = answers.get(i);
+                    out.println(ids.get(i) + " : " + (a == null ? "(not running)" : a.get(0)));
+                }
+            }
         } else if (c instanceof Command.PrintLog l) {
             List<String> a = cluster.query(l.node(), "log", 0, 2000);
             if (a == null) {

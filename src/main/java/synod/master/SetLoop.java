@@ -157,7 +157,7 @@ final class SetLoop {
         }
         if (c instanceof Command.PrintDB || c instanceof Command.PrintBalance || c instanceof Command.PrintStatus
                 || c instanceof Command.PrintLog || c instanceof Command.PrintView || c instanceof Command.Performance
-                || c instanceof Command.PrintReshard) {
+                || c instanceof Command.PrintReshard || c instanceof Command.PrintPlacement) {
             runner.command(c, diag);
         } else if (c != null) {
             diag.error(0, "not a command between sets; they take Enter, skip, quit, help and " + runner.menu());

@@ -91,7 +91,7 @@ public final class ShardedCsvRunner {
 
                 @Override
                 public String menu() {
-                    return "PrintDB, PrintBalance ITEM, PrintView, PrintStatus N [G], PrintLog nK, Performance, PrintReshard";
+                    return "PrintDB, PrintBalance ITEM, PrintView, PrintStatus N [G], PrintLog nK, Performance, PrintReshard, PrintPlacement";
                 }
 
                 @Override
@@ -245,7 +245,7 @@ public final class ShardedCsvRunner {
         } else if (c instanceof Command.PrintView) {
             printViews();
         } else if (c instanceof Command.PrintReshard) {
-            resharding.print(items, cluster::groupOfItem, cluster.groups(), out, typed, c.line());
+            resharding.reshard(items, cluster, cfg.commandMillis(), out, typed, c.line());
         } else {
             PaxosPrints.print(cluster, c, out, typed);
         }

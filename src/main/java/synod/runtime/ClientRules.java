@@ -19,7 +19,7 @@ final class ClientRules {
     /** The op types a client may send. */
     static final java.util.Set<Class<? extends Op>> FROM_CLIENTS = java.util.Set.of(Op.Lock.class, Op.Unlock.class,
             Op.Open.class, Op.Transfer.class, Op.Balance.class, Op.Put.class, Op.Get.class, Op.Delete.class,
-            Op.Place.class, Op.KvTxn.class);
+            Op.Place.class, Op.KvTxn.class, Op.Move.class);
     /**
      * The op types only nodes make (a group leader's own 2PC steps): a client that sends one is
      * refused. Every Op subtype is in exactly one of these sets.
@@ -102,6 +102,11 @@ final class ClientRules {
         }
         if (op instanceof Op.Place p) {
             return place(p);
+        }
+        if (op instanceof Op.Move m) {
+            String why = name(m.account(), "account");
+            return why != null ? why : m.to() < 1 || m.to() > MessageCheck.GROUPS_MAX
+                    ? "a move's group is outside 1.." + MessageCheck.GROUPS_MAX : null;
         }
         return null;
     }

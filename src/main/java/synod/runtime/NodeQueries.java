@@ -31,6 +31,8 @@ final class NodeQueries {
                 return List.of(bank(node).describe());
             case "modified":
                 return List.of(bank(node).describeModified());
+            case "placement":
+                return List.of(placement(node));
             default:
                 return List.of("unknown query " + q.what());
         }
@@ -73,6 +75,16 @@ final class NodeQueries {
             n += synod.paxos.WireSize.string(l) + 1;
         }
         return n;
+    }
+
+    /** "v2: 3001 in c1, 3002 in c3": how many moves this node's mapping took, and where they put each item. */
+    private static String placement(PaxosNode node) {
+        if (!(node.replica().machine() instanceof synod.app.Services s)) {
+            throw new IllegalStateException("node " + node.id() + " does not run the bank");
+        }
+        List<String> moved = new ArrayList<>();
+        s.placement().moved().forEach((item, g) -> moved.add(item + " in c" + g));
+        return "v" + s.placement().version() + ": " + (moved.isEmpty() ? "(no item moved)" : String.join(", ", moved));
     }
 
     private static synod.app.BankLedger bank(PaxosNode node) {

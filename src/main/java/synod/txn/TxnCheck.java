@@ -41,7 +41,7 @@ public final class TxnCheck {
             return "transaction " + txid + " is not coordinated by group " + (fromCoordinator ? g : me);
         }
         if (m instanceof TxnMsg.PrepareTxn p) {
-            return writes(p.writes(), p.watermark());
+            return writes(p.writes(), p.watermark(), groups.size());
         }
         if (m instanceof TxnMsg.Decision d) {
             return d.watermark() < 0 || d.watermark() > NUMBER_MAX ? "bad watermark " + d.watermark() : null;
@@ -64,7 +64,7 @@ public final class TxnCheck {
         return TxnTable.number(txid) > NUMBER_MAX ? -1 : TxnTable.coordinatorOf(txid);
     }
 
-    private static String writes(List<TxnOp> writes, long watermark) {
+    private static String writes(List<TxnOp> writes, long watermark, int groupCount) {
         if (watermark < 0 || watermark > NUMBER_MAX) {
             return "bad watermark " + watermark;
         }
@@ -75,10 +75,21 @@ public final class TxnCheck {
             if (w == null || w.item() == null || !text(w.item())) {
                 return "a write without a proper item";
             }
-            String why = step(w);
+            String why = w.move() ? moveStep(w, groupCount) : step(w);
             if (why != null) {
                 return why;
             }
+        }
+        return null;
+    }
+
+    /** What is wrong with a move's step beyond its item: a group outside the cluster, a balance out of range. */
+    private static String moveStep(TxnOp w, int groupCount) {
+        if (w.movedTo() < 1 || w.movedTo() > groupCount) {
+            return "a move to group " + w.movedTo() + ", outside 1.." + groupCount;
+        }
+        if (w instanceof TxnOp.TakeOver t && (t.balance() < 0 || t.balance() > AMOUNT_MAX)) {
+            return "bad balance " + t.balance();
         }
         return null;
     }

@@ -17,6 +17,9 @@ import com.fasterxml.jackson.annotation.JsonTypeInfo;
     @JsonSubTypes.Type(value = TxnOp.Delete.class, name = "del"),
     @JsonSubTypes.Type(value = TxnOp.Expect.class, name = "expect"),
     @JsonSubTypes.Type(value = TxnOp.ExpectAbsent.class, name = "absent"),
+    @JsonSubTypes.Type(value = TxnOp.GiveUp.class, name = "give"),
+    @JsonSubTypes.Type(value = TxnOp.TakeOver.class, name = "take"),
+    @JsonSubTypes.Type(value = TxnOp.Relocate.class, name = "relocate"),
 })
 public sealed interface TxnOp {
     /** The item this write locks. */
@@ -70,8 +73,56 @@ public sealed interface TxnOp {
         }
     }
 
+    /**
+     * Moving a bank account: its group gives {@code item} up to group {@code to}. Prepared, it only
+     * locks the account (nothing can read or write it until the decision); committed, the account
+     * leaves this group and the placement sends its requests to {@code to}.
+     */
+    record GiveUp(String item, int to) implements TxnOp {
+        @Override
+        public String toString() {
+            return "give " + item + " to " + to;
+        }
+    }
+
+    /**
+     * Moving a bank account: this group ({@code to}) takes {@code item} over with {@code balance},
+     * the balance its old group held when it locked it. Prepared, the account exists here but is
+     * locked; aborted, it goes again; committed, it is this group's.
+     */
+    record TakeOver(String item, long balance, int to) implements TxnOp {
+        @Override
+        public String toString() {
+            return "take " + item + " =" + balance;
+        }
+    }
+
+    /**
+     * Moving a bank account, at a group that neither gives nor takes it: from the decision on, its
+     * placement says {@code item} is in group {@code to}. Every group takes part in a move, so
+     * every placement changes at the one decision, and the item's lock in every group keeps two
+     * moves of one item from crossing.
+     */
+    record Relocate(String item, int to) implements TxnOp {
+        @Override
+        public String toString() {
+            return "relocate " + item + " to " + to;
+        }
+    }
+
     /** Whether this step belongs to the key-value store (else to the bank). */
     default boolean kv() {
-        return !(this instanceof Debit || this instanceof Credit);
+        return this instanceof Put || this instanceof Delete || this instanceof Expect || this instanceof ExpectAbsent;
+    }
+
+    /** Whether this step is part of moving an account between groups. */
+    default boolean move() {
+        return this instanceof GiveUp || this instanceof TakeOver || this instanceof Relocate;
+    }
+
+    /** The group a move's step sends its item to; 0 for any other step. */
+    default int movedTo() {
+        return this instanceof GiveUp g ? g.to() : this instanceof TakeOver t ? t.to()
+                : this instanceof Relocate r ? r.to() : 0;
     }
 }

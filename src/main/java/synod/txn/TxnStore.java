@@ -27,15 +27,20 @@ public interface TxnStore {
 
     /**
      * An item's value before a tentative write: its undo image. A bank account's balance, or
-     * ({@code kv}) a key's value, null if the key was absent.
+     * ({@code kv}) a key's value, null if the key was absent. {@code move}: the step of a move that
+     * wrote it (null for any other write), so that its commit and its undo do what that step needs.
      */
-    record Image(String item, long balance, boolean kv, String value) {
+    record Image(String item, long balance, boolean kv, String value, TxnOp move) {
         public static Image account(String item, long balance) {
-            return new Image(item, balance, false, null);
+            return new Image(item, balance, false, null, null);
         }
 
         public static Image key(String item, String value) {
-            return new Image(item, 0, true, value);
+            return new Image(item, 0, true, value, null);
+        }
+
+        public static Image moving(TxnOp step, long balance) {
+            return new Image(step.item(), balance, false, null, step);
         }
     }
 }

@@ -110,8 +110,8 @@ class CsvPromptEndToEndTest {
 
     /**
      * PrintReshard typed after a Project 3 set: the set's transfers tie 3001 to group 1's items and
-     * 3002 to group 3's, so those two move (the same history as test-cases/bank/reshard.txt), and
-     * stderr says the items are not moved yet.
+     * 3002 to group 3's, so those two move (the same history as test-cases/bank/reshard.txt): every
+     * node's placement says so, and PrintDB shows them, with their balances, in their new groups.
      */
     @Test
     void printReshardAtThePromptPrintsTheMovesOfTheSetsTransfers() throws Exception {
@@ -127,8 +127,13 @@ class CsvPromptEndToEndTest {
         master.send("PrintReshard");
         setOutput("(3001, c2, c1)");
         setOutput("(3002, c2, c3)");
-        master.awaitErr(l -> l.contains("'PrintReshard': warning: ") && l.contains("does not move the items yet"),
-                "the warning that nothing moved");
+        master.send("PrintPlacement");
+        setOutput("n1 : v2: 3001 in c1, 3002 in c3"); // every node routes by the new mapping
+        setOutput("n9 : v2: 3001 in c1, 3002 in c3");
+        master.send("PrintDB");
+        setOutput("n3 : 1=10, 2=10, 5=10, 6=10, 3001=10"); // moved with its balance
+        setOutput("n6 : (none)");
+        setOutput("n7 : 3002=10, 6001=10, 6002=10");
         master.send("quit");
         assertEquals(0, master.awaitExit());
     }

@@ -96,6 +96,31 @@ final class TxnBank {
         };
     }
 
+    /**
+     * The resharder's ops: now and then (a third of the ticks it may act) a move of an open
+     * account to another group than {@code where} says holds it, sent to the group the account was
+     * placed in (a moved account's old group answers where it went, and the client follows).
+     */
+    TxnClient.Ops moves(java.util.function.ToIntFunction<String> where) {
+        return new TxnClient.Ops() {
+            @Override
+            public Op next(Random r) {
+                if (r.nextInt(3) != 0) {
+                    return null;
+                }
+                List<String> open = accounts.get(1 + r.nextInt(groups));
+                String acct = open.get(r.nextInt(open.size()));
+                int to = 1 + (where.applyAsInt(acct) + r.nextInt(groups - 1)) % groups;
+                return new Op.Move(acct, to);
+            }
+
+            @Override
+            public int groupOf(Op op) {
+                return placement(((Op.Move) op).account());
+            }
+        };
+    }
+
     private Op transfer(Random r) {
         int fromGroup = 1 + r.nextInt(groups);
         String from = r.nextInt(20) == 0 ? String.valueOf((fromGroup - 1) * SPAN + SPAN - 1) : item(r, fromGroup);

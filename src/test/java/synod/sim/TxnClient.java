@@ -52,11 +52,16 @@ final class TxnClient {
     /** When a Busy request goes again; 0 when none waits. */
     private long busyResendAt;
     private int busyCount;
+    /** How many groups said another holds the outstanding request's item (a move took it). */
+    private int redirectCount;
     /** The transfers this client was told committed, oldest first. */
     final List<Op.Transfer> committed = new java.util.ArrayList<>();
     long completed;
     long retries;
     long busyRetries;
+    long redirects;
+    /** A redirect is sent on the client's next act (a reply arrives without the network to send on). */
+    private boolean pendingSend;
 
     TxnClient(String id, Random random, List<List<String>> groups, Ops ops, TxnTruth truth, int retryTicks) {
         this.id = id;
@@ -81,8 +86,12 @@ final class TxnClient {
                 group = ops.groupOf(op);
                 waitTicks = retryTicks;
                 busyCount = 0;
+                redirectCount = 0;
                 sendToLeader(net);
             }
+        } else if (pendingSend) {
+            pendingSend = false;
+            sendToLeader(net);
         } else if (busyResendAt != 0) {
             if (now >= busyResendAt) {
                 busyResendAt = 0;
@@ -107,9 +116,10 @@ final class TxnClient {
                 new PaxosMsg.ClientRequest(outstanding));
     }
 
-    void onReply(PaxosMsg.ClientReply r) {
+    void onReply(String from, PaxosMsg.ClientReply r) {
         Sim.expect(r.client().equals(id), "%s got %s's reply", id, r.client());
-        if (outstanding == null || r.seq() != outstanding.seq()) {
+        if (outstanding == null || r.seq() != outstanding.seq() || !groups.get(group - 1).contains(from)) {
+            // another request's, or the group this one left: its late answer is not this group's
             return; // an answer to a retry of a request already answered
         }
         truth.checkReply(id + " hears", id, r.seq(), r.result());
@@ -125,6 +135,17 @@ final class TxnClient {
                 busyResendAt = now + 1 + random.nextInt(cap);
                 sentAt = busyResendAt;
             }
+            return;
+        }
+        if (r.result() instanceof Result.Elsewhere e && e.group() != group && e.group() >= 1
+                && e.group() <= groups.size() && redirectCount < synod.client.ClientSession.REDIRECTS_MAX) {
+            // as ClientSession does: the same request, same number, to the group that holds the item now
+            redirectCount++;
+            redirects++;
+            group = e.group();
+            waitTicks = retryTicks;
+            busyResendAt = 0;
+            pendingSend = true;
             return;
         }
         if (r.result() instanceof Result.Committed && outstanding.op() instanceof Op.Transfer t) {

@@ -108,10 +108,12 @@ final class TxnSim implements SimCluster.Observer {
         for (int i = 1; i <= kvClients; i++) {
             names.add("v" + i);
         }
+        names.add("r1"); // resharding: moves accounts between groups while the transfers run
         truth = new TxnTruth(g, r, bank::placement, bank.total(), names);
         startSetup();
         for (String c : names.subList(g, names.size())) {
-            clients.put(c, client(c, c.startsWith("v") ? kv.workload() : bank.workload(readShare), 15 + random.nextInt(30)));
+            clients.put(c, client(c, c.startsWith("v") ? kv.workload() : c.startsWith("r") ? bank.moves(truth::where)
+                    : bank.workload(readShare), 15 + random.nextInt(30)));
         }
         for (int k = 1; k <= g; k++) {
             startGroup(k, timing);
@@ -260,7 +262,7 @@ final class TxnSim implements SimCluster.Observer {
     public void toClient(LossyNetwork.Packet p) {
         TxnClient c = clients.containsKey(p.to()) ? clients.get(p.to()) : setup.get(p.to());
         Sim.expect(p.message() instanceof PaxosMsg.ClientReply, "%s sent client %s %s", p.from(), p.to(), p.message());
-        c.onReply((PaxosMsg.ClientReply) p.message());
+        c.onReply(p.from(), (PaxosMsg.ClientReply) p.message());
     }
 
     /** What a step computed must agree with the truth, whether or not its sends get out. */
@@ -342,6 +344,8 @@ final class TxnSim implements SimCluster.Observer {
         truth.checkQuiet();
         TreeMap<String, Long> expected = new TreeMap<>();
         bank.accounts().values().forEach(open -> open.forEach(a -> expected.put(a, bank.opening())));
+        TreeMap<Integer, List<String>> holds = new TreeMap<>();
+        expected.keySet().forEach(a -> holds.computeIfAbsent(truth.where(a), k -> new ArrayList<>()).add(a));
         for (TxnClient c : clients.values()) {
             for (Op.Transfer t : c.committed) {
                 expected.merge(t.from(), -t.amount(), Long::sum);
@@ -352,7 +356,13 @@ final class TxnSim implements SimCluster.Observer {
         for (List<String> ids : groups) {
             for (String id : ids) {
                 Services s = (Services) world.node(id).core().replica().machine();
-                for (String a : bank.accounts(groupOf.get(id))) {
+                for (var e : expected.keySet()) {
+                    int g = truth.where(e);
+                    Sim.expect((g == groupOf.get(id)) == (s.bank().balance(e) != null) && s.placement().groupOf(e) == g,
+                            "once quiet %s %s %s, but it is in group %d (its placement says %d)", id,
+                            s.bank().balance(e) == null ? "lacks" : "holds", e, g, s.placement().groupOf(e));
+                }
+                for (String a : holds.getOrDefault(groupOf.get(id), List.of())) {
                     long have = s.bank().balance(a);
                     Sim.expect(have == expected.get(a), "%s holds %s = %d once quiet, but the opening balances and"
                             + " the transfers clients were told committed give %d", id, a, have, expected.get(a));

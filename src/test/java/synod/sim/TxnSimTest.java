@@ -9,8 +9,9 @@ import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
 
 /**
- * Layer 3: two-phase commit over Paxos groups under {@link TxnSim}, for the bank's transfers and the
- * key-value store's transactions with guards ({@link KvModel}), one run per seed (2 or 3 groups
+ * Layer 3: two-phase commit over Paxos groups under {@link TxnSim}, for the bank's transfers, the
+ * key-value store's transactions with guards ({@link KvModel}) and resharding's moves of accounts
+ * between groups (mixed into the transfers, through every fault), one run per seed (2 or 3 groups
  * of 1 or 3 nodes; drop, duplication, reordering, late messages, partitions, crashes at any step and
  * at every 2PC point, restarts, whole groups down). A failure names its seed and event;
  * {@code -Dsim.seed=N} replays exactly that seed, {@code -Dsim.seeds=K} runs seeds 1..K (1,000 by
@@ -33,7 +34,7 @@ class TxnSimTest {
                 insufficient = 0, busyAnswers = 0, reads = 0, busyReads = 0;
         TreeMap<String, Long> points = new TreeMap<>();
         TreeMap<String, Long> sent = new TreeMap<>();
-        long kvAcross = 0, kvAlone = 0, kvFailed = 0, kvBusy = 0, kvReads = 0, kvPrepared = 0;
+        long kvAcross = 0, kvAlone = 0, kvFailed = 0, kvBusy = 0, kvReads = 0, kvPrepared = 0, moves = 0, redirects = 0;
         for (long seed = seeds.first(); seed < seeds.end(); seed++) {
             TxnSim.Stats s = runSeed(seed);
             events += s.events();
@@ -71,7 +72,11 @@ class TxnSimTest {
             kvBusy += c.kv().busy();
             kvReads += c.kv().reads();
             kvPrepared += c.kv().prepared();
+            moves += c.moves();
+            redirects += c.redirects();
         }
+        System.out.printf("2pc sim, resharding: %d accounts moved between groups, %d requests told another group"
+                + " holds their item%n", moves, redirects);
         System.out.printf("2pc sim, key-value store: %d transactions committed across groups, %d within one, %d failed"
                 + " a guard, %d participants prepared, %d reads, %d busy answers%n", kvAcross, kvAlone, kvFailed,
                 kvPrepared, kvReads, kvBusy);
@@ -98,6 +103,7 @@ class TxnSimTest {
                     "the runs never reached a path they are meant to cover");
             assertTrue(kvAcross > 0 && kvAlone > 0 && kvFailed > 0 && kvBusy > 0 && kvReads > 0 && kvPrepared > 0,
                     "the key-value clients never reached a path they are meant to cover");
+            assertTrue(moves > 0 && redirects > 0, "no account moved, or no request followed one");
         }
     }
 

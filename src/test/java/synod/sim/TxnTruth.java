@@ -37,6 +37,8 @@ final class TxnTruth implements GroupReference.Listener {
         final String txid;
         final Op.Transfer transfer;
         final Op.KvTxn kv;
+        /** A resharding move's: the account leaves the coordinator group for {@code move.to()}. */
+        final Op.Move move;
         final int coord;
         final TreeSet<Integer> parts;
         /** Per group, the decision its log executed (true: commit). */
@@ -48,23 +50,30 @@ final class TxnTruth implements GroupReference.Listener {
             this.txid = txid;
             this.transfer = op instanceof Op.Transfer t ? t : null;
             this.kv = op instanceof Op.KvTxn k ? k : null;
+            this.move = op instanceof Op.Move m ? m : null;
             this.coord = coord;
             this.parts = new TreeSet<>(parts);
         }
 
         Object op() {
-            return transfer != null ? transfer : kv;
+            return transfer != null ? transfer : kv != null ? kv : move;
         }
     }
 
     /** What the transactions did, for the test's summary and its coverage guard. */
     record Counts(long began, long committed, long aborted, long timeouts, long busyAborts, long intraCommitted,
                   long insufficient, long refused, long busyAnswers, long reads, long busyReads,
-                  TreeMap<String, Long> sent, KvModel.Counts kv) {}
+                  TreeMap<String, Long> sent, KvModel.Counts kv, long moves, long redirects) {}
 
     private final TreeMap<Integer, GroupReference> refs = new TreeMap<>();
     private final TreeMap<Integer, ChosenLog> logs = new TreeMap<>();
-    private final ToIntFunction<String> placement;
+    /** Where the items were placed at the start. */
+    private final ToIntFunction<String> placed;
+    /** Accounts moved since, and their group now: a move counts from its coordinator group's COMMIT. */
+    private final TreeMap<String, Integer> moved = new TreeMap<>();
+    /** Per request (client#seq), the groups that answered that another group holds its item. */
+    private final TreeMap<String, TreeSet<Result>> elsewhere = new TreeMap<>();
+    private long moves, redirects;
     private final long total;
     private final TreeMap<String, Long> model = new TreeMap<>();
     /** The key-value store as the committed writes alone give it. */
@@ -86,7 +95,7 @@ final class TxnTruth implements GroupReference.Listener {
      * {@code total}: the money the accounts will be opened with; {@code clients}: everyone who sends requests.
      */
     TxnTruth(int groups, int replicas, ToIntFunction<String> placement, long total, List<String> clients) {
-        this.placement = placement;
+        this.placed = placement;
         this.total = total;
         this.kv = new KvModel(groups);
         for (int g = 1; g <= groups; g++) {
@@ -102,7 +111,13 @@ final class TxnTruth implements GroupReference.Listener {
 
     Counts counts() {
         return new Counts(txns.size(), committed, aborted, timeouts, busyAborts, intraCommitted, insufficient, refused,
-                busyAnswers, reads, busyReads, sent, kv.counts());
+                busyAnswers, reads, busyReads, sent, kv.counts(), moves, redirects);
+    }
+
+    /** The group that holds {@code item} now (0: none): where it was placed, unless a committed move took it. */
+    int where(String item) {
+        Integer m = moved.get(item);
+        return m != null ? m : placed.applyAsInt(item);
     }
 
     /** A digest of what the references executed, for the determinism test. */
@@ -125,6 +140,14 @@ final class TxnTruth implements GroupReference.Listener {
             o.accounts().forEach(acct -> model.put(acct, o.balance()));
         } else if (op instanceof Op.Transfer t) {
             onTransfer(g, client, seq, t, a.result());
+        } else if (op instanceof Op.Move m) {
+            if (a.result() == null) {
+                TreeSet<Integer> others = new TreeSet<>(refs.keySet());
+                others.remove(g);
+                Sim.expect(where(m.account()) == g, "%s: a move coordinated by group %d, but it is in group %d", m, g,
+                        where(m.account()));
+                began(g, client, seq, m, others);
+            }
         } else if (op instanceof Op.Balance b) {
             onRead(g, b, a.result());
         } else if (op instanceof Op.KvTxn t) {
@@ -148,13 +171,14 @@ final class TxnTruth implements GroupReference.Listener {
     private void onTransfer(int g, String client, long seq, Op.Transfer t, Result r) {
         String id = PaxosTruth.id(client, seq);
         if (r == null) { // a transaction across groups began here (or a retry found it running)
-            int to = placement.applyAsInt(t.to());
-            Sim.expect(g == placement.applyAsInt(t.from()) && to != g, "%s: a transaction coordinated by group %d", t, g);
+            // where this group believes the receiver is: a move it has not yet applied may have taken it
+            int to = refs.get(g).services().placement().groupOf(t.to());
+            Sim.expect(g == where(t.from()) && to != g, "%s: a transaction coordinated by group %d", t, g);
             began(g, client, seq, t, java.util.Set.of(to));
         } else if (r instanceof Result.Committed) {
             Long from = model.get(t.from());
             Sim.expect(from != null && model.containsKey(t.to()) && from >= t.amount()
-                    && placement.applyAsInt(t.from()) == g && placement.applyAsInt(t.to()) == g,
+                    && where(t.from()) == g && where(t.to()) == g,
                     "%s committed in group %d at once, but the model has %s: %s, %s: %s", t, g, t.from(), from, t.to(),
                     model.get(t.to()));
             move(t);
@@ -198,7 +222,7 @@ final class TxnTruth implements GroupReference.Listener {
     private void onRead(int g, Op.Balance b, Result r) {
         if (r instanceof Result.Amount a) {
             reads++;
-            Sim.expect(Objects.equals(model.get(b.account()), a.balance()) && placement.applyAsInt(b.account()) == g,
+            Sim.expect(Objects.equals(model.get(b.account()), a.balance()) && where(b.account()) == g,
                     "a read of %s in group %d returned %d, but the committed transfers give %s (a value of a"
                             + " transaction that may yet abort?)", b.account(), g, a.balance(), model.get(b.account()));
         } else if (r instanceof Result.Busy) {
@@ -251,11 +275,30 @@ final class TxnTruth implements GroupReference.Listener {
                 kv.commit(tx.txid, tx.kv);
                 return;
             }
+            if (tx.move != null) {
+                moveAccount(tx);
+                return;
+            }
             Long from = model.get(tx.transfer.from());
             Sim.expect(from != null && from >= tx.transfer.amount() && model.containsKey(tx.transfer.to()),
                     "%s (%s) committed, but the model has %s: %s", tx.txid, tx.transfer, tx.transfer.from(), from);
             move(tx.transfer);
         }
+    }
+
+    /** A move committed at its coordinator: the account, with its balance, is the destination's from now on. */
+    private void moveAccount(Tx tx) {
+        String acct = tx.move.account();
+        Sim.expect(model.containsKey(acct) && accounts.get(tx.coord).contains(acct), "%s (%s) committed, but group %d"
+                + " does not hold %s", tx.txid, tx.move, tx.coord, acct);
+        List<String> from = new java.util.ArrayList<>(accounts.get(tx.coord));
+        from.remove(acct);
+        accounts.put(tx.coord, List.copyOf(from));
+        List<String> to = new java.util.ArrayList<>(accounts.getOrDefault(tx.move.to(), List.of()));
+        to.add(acct);
+        accounts.put(tx.move.to(), List.copyOf(to));
+        moved.put(acct, tx.move.to());
+        moves++;
     }
 
     private void move(Op.Transfer t) {
@@ -269,6 +312,14 @@ final class TxnTruth implements GroupReference.Listener {
         if (r instanceof Result.Busy) {
             busy.add(id);
             busyAnswers++;
+            return;
+        }
+        if (r instanceof Result.Elsewhere e) {
+            // not executed: the group's placement sends it on, and its client asks there, same number
+            Sim.expect(e.group() != 0 && !finals.containsKey(id), "request %s answered %s after its final answer %s",
+                    id, e, finals.get(id));
+            elsewhere.computeIfAbsent(id, k -> new TreeSet<>(java.util.Comparator.comparing(Object::toString))).add(r);
+            redirects++;
             return;
         }
         Result had = finals.putIfAbsent(id, r);
@@ -376,6 +427,9 @@ final class TxnTruth implements GroupReference.Listener {
         String id = PaxosTruth.id(client, seq);
         if (r instanceof Result.Busy) {
             Sim.expect(busy.contains(id), "%s answers %s busy, but no execution of it met a lock", who, id);
+        } else if (r instanceof Result.Elsewhere) {
+            Sim.expect(elsewhere.getOrDefault(id, new TreeSet<>(java.util.Comparator.comparing(Object::toString)))
+                    .contains(r), "%s answers %s with %s, but no execution of it said so", who, id, r);
         } else {
             Sim.expect(r.equals(finals.get(id)), "%s answers %s with %s, but the chosen order gives %s", who, id, r,
                     finals.get(id));

@@ -150,6 +150,111 @@ class TxnClusterTest {
         assertNull(services.get("n3").txns().lockHolder("1"));
     }
 
+    // ---- resharding: moving an account between the groups ----
+
+    @Test
+    void aMoveTakesTheAccountWithItsBalanceToTheOtherGroupAndEveryNodeRoutesThere() {
+        request("1", 1, new Op.Transfer("1", "3001", 4));
+        run(100);
+        request("r", 1, new Op.Move("1", 2));
+        run(100);
+        assertInstanceOf(Result.Committed.class, answers.get("r").get(0));
+        for (String id : nodes.keySet()) {
+            Services s = services.get(id);
+            assertEquals(2, s.placement().groupOf("1"), id + " routes 1 to group 2");
+            assertEquals(1, s.placement().version(), id);
+            assertEquals(0, s.txns().lockCount(), id + " holds no lock");
+            assertEquals(id.compareTo("n4") >= 0 ? Long.valueOf(6) : null, s.bank().balance("1"),
+                    id + ": the account and its 6 are in group 2 only");
+        }
+        // the old group sends its client on; the new one serves it, within the group now
+        request("1", 1, new Op.Transfer("1", "3001", 1));
+        run(50);
+        assertEquals(new Result.Elsewhere("1", 2), last("1"));
+        request("1", 2, new Op.Transfer("1", "3001", 1));
+        run(50);
+        assertInstanceOf(Result.Committed.class, last("1"));
+        assertEquals(5, balance("n5", "1"));
+        assertEquals(15, balance("n6", "3001"));
+        // and a transfer from group 1 to it is two-phase commit with group 2
+        request("2", 1, new Op.Transfer("2", "1", 3));
+        run(100);
+        assertInstanceOf(Result.Committed.class, last("2"));
+        assertEquals(8, balance("n4", "1"));
+        assertEquals(7, balance("n1", "2"));
+    }
+
+    @Test
+    void aMoveToAGroupWithoutLeaderTimesOutAndLeavesTheAccountWhereItWas() {
+        layout.get(1).forEach(nodes::remove); // group 2 is gone
+        request("r", 1, new Op.Move("2", 2));
+        run(400);
+        assertInstanceOf(Result.Aborted.class, answers.get("r").get(0));
+        for (String id : layout.get(0)) {
+            assertEquals(10, balance(id, "2"), id + " still holds 2");
+            assertEquals(1, services.get(id).placement().groupOf("2"));
+            assertNull(services.get(id).txns().lockHolder("2"));
+        }
+        request("2", 1, new Op.Transfer("2", "1", 1));
+        run(50);
+        assertInstanceOf(Result.Committed.class, last("2"));
+    }
+
+    @Test
+    void aTransferOrReadMeetingAMovingAccountIsBusyUntilTheDecisionAndAnAbortTakesItBack() {
+        Services s = new Services(2, 2); // group 2's state machine, prepared to take over 2 from group 1
+        s.apply("opener", 1, new Op.Open(List.of("3001"), 10));
+        s.apply("placer", 2, new Op.Place(List.of(new Op.Range("1", "3000", 1), new Op.Range("3001", "6000", 2))));
+        s.apply("#2pc", 0, new Op.Txn(new TxnEntry.Prepare("1.1", List.of(new TxnOp.TakeOver("2", 10, 2)), 0)));
+        assertEquals("1.1", s.txns().lockHolder("2"));
+        assertEquals(Long.valueOf(10), s.bank().balance("2"), "taken over, tentatively");
+        assertEquals(1, s.placement().groupOf("2"), "still group 1's until the decision");
+        assertEquals(new Result.Elsewhere("2", 1), s.apply("x", 1, new Op.Balance("2")).result(),
+                "a read of it is group 1's business until the decision");
+        s.apply("#2pc", 0, new Op.Txn(new TxnEntry.Decide("1.1", false, null, 0)));
+        assertNull(s.bank().balance("2"), "the abort takes it back");
+        assertNull(s.txns().lockHolder("2"));
+        s.apply("#2pc", 0, new Op.Txn(new TxnEntry.Prepare("1.2", List.of(new TxnOp.TakeOver("2", 10, 2)), 0)));
+        s.apply("#2pc", 0, new Op.Txn(new TxnEntry.Decide("1.2", true, null, 0)));
+        assertEquals(2, s.placement().groupOf("2"));
+        assertInstanceOf(Result.Committed.class, s.apply("3001", 2, new Op.Transfer("3001", "2", 1)).result());
+        // a second move of it, prepared here as the giver: reads and transfers of it are busy until decided
+        s.apply("r", 3, new Op.Move("2", 1));
+        assertInstanceOf(Result.Busy.class, s.apply("3001", 4, new Op.Transfer("3001", "2", 1)).result());
+        assertInstanceOf(Result.Busy.class, s.apply("x", 1, new Op.Balance("2")).result());
+        assertEquals(Long.valueOf(11), s.bank().balance("2"));
+    }
+
+    @Test
+    void aMoveSurvivesACheckpointAtBothEnds() {
+        request("r", 1, new Op.Move("2", 2));
+        run(100);
+        assertInstanceOf(Result.Committed.class, answers.get("r").get(0));
+        Services restored = new Services(2, 2);
+        restored.restore(services.get("n5").snapshot());
+        assertEquals(2, restored.placement().groupOf("2"), "the checkpoint carries the move");
+        assertEquals(1, restored.placement().version());
+        assertEquals(Long.valueOf(10), restored.bank().balance("2"));
+        Services old = new Services(1, 2);
+        old.restore(services.get("n2").snapshot());
+        assertNull(old.bank().balance("2"), "and the giver's, the account gone");
+        assertEquals(new Result.Elsewhere("2", 2), old.apply("x", 1, new Op.Balance("2")).result());
+    }
+
+    @Test
+    void aMoveIsRefusedForAnAccountOfAnotherGroupOrToItsOwnGroup() {
+        request("r", 2, new Op.Move("1", 2));
+        run(50);
+        assertEquals(new Result.Elsewhere("1", 1), last("r"));
+        request("r", 1, new Op.Move("1", 1));
+        run(50);
+        assertInstanceOf(Result.Aborted.class, last("r"));
+        request("r", 1, new Op.Move("1", 3));
+        run(50);
+        assertInstanceOf(Result.Aborted.class, last("r"));
+        assertEquals(10, balance("n1", "1"));
+    }
+
     // ---- the key-value store over the two groups: a, c live in group 1, b, d in group 2 (KvShard) ----
 
     private String value(String node, String key) {
