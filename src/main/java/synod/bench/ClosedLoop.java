@@ -228,7 +228,7 @@ public final class ClosedLoop {
     }
 
     /** CPU time the processes have used so far (those that exited no longer count). */
-    private static long cpuNanos(List<ProcessHandle> processes) {
+    static long cpuNanos(List<ProcessHandle> processes) {
         long sum = 0;
         for (ProcessHandle p : processes) {
             sum += p.info().totalCpuDuration().map(java.time.Duration::toNanos).orElse(0L);
