@@ -66,10 +66,10 @@ public final class ClosedLoop {
     private ClosedLoop() {}
 
     /** What every Paxos benchmark starts from: its log directory, the config, the disk's baseline. */
-    public record Setup(Path logs, ClusterConfig cfg, double fsyncsPerSecond) {
+    public record Setup(Path logs, ClusterConfig cfg, Path cfgFile, double fsyncsPerSecond) {
         /** A fresh group of {@code nodes} with a leader; the caller closes it. */
         public PaxosCluster group(int nodes) throws Exception {
-            return group(logs, nodes, cfg, null);
+            return group(logs, nodes, cfg, cfgFile);
         }
 
         /** A fresh group of {@code nodes} logging under {@code dir}, run with {@code config} ({@code file} for the nodes). */
@@ -108,10 +108,12 @@ public final class ClosedLoop {
         Path logs = Path.of("logs", dir);
         Files.createDirectories(logs);
         Logs.toFile(logs.resolve("bench.log"));
-        ClusterConfig cfg = ClusterConfig.load(Path.of("config/cluster.json"), false);
+        // A private block of ports, as bin/grade takes: a fixed one collided with other runs on the machine.
+        Path file = logs.resolve("cluster.json");
+        ClusterConfig cfg = synod.runtime.PortBlock.write(Path.of("config/cluster.json"), file);
         double fsyncs = FsyncBench.rawRate(logs, "{\"rec\":\"promised\",\"ballot\":{\"round\":1,\"node\":1}}", true, 1000);
         System.out.printf("disk baseline (same run): %.0f fsyncs/s, one record per write+force%n", fsyncs);
-        return new Setup(logs, cfg, fsyncs);
+        return new Setup(logs, cfg, file, fsyncs);
     }
 
     /** A warm-up window, and how close two windows in a row must be for the system to count as warm. */

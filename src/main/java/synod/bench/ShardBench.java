@@ -204,7 +204,7 @@ public final class ShardBench {
 
     /** Three groups of three fresh nodes, each with a leader (also the key-value bench's cluster). */
     static PaxosCluster shardedCluster(ClosedLoop.Setup setup) throws Exception {
-        PaxosCluster cluster = new PaxosCluster(setup.cfg(), setup.logs(), null, 1);
+        PaxosCluster cluster = new PaxosCluster(setup.cfg(), setup.logs(), setup.cfgFile(), 1);
         try {
             cluster.start(GROUPS, REPLICAS);
             for (int g = 1; g <= GROUPS; g++) {
