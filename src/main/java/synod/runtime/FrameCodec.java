@@ -61,6 +61,7 @@ public final class FrameCodec {
                         .setCoercion(CoercionInputShape.Integer, CoercionAction.Fail)
                         .setCoercion(CoercionInputShape.Float, CoercionAction.Fail)
                         .setCoercion(CoercionInputShape.Boolean, CoercionAction.Fail))
+                .addModule(HotJson.module()) // the same bytes as databind's, written without its reflection
                 .build();
         register(Control.class);
         register(BankMsg.class);
