@@ -45,6 +45,11 @@ public final class FrameCodec {
 
     /** A codec whose every decoded message passes {@code check} before anyone sees it (ARCHITECTURE "The edge"). */
     public FrameCodec(int frameBytesMax, MessageCheck check) {
+        this(frameBytesMax, check, true);
+    }
+
+    /** {@code hot}: with {@link HotJson}'s readers and writers; without, databind's alone (what they are tested against). */
+    FrameCodec(int frameBytesMax, MessageCheck check, boolean hot) {
         if (frameBytesMax < 16) {
             throw new IllegalArgumentException("frameBytesMax too small: " + frameBytesMax);
         }
@@ -61,8 +66,12 @@ public final class FrameCodec {
                         .setCoercion(CoercionInputShape.Integer, CoercionAction.Fail)
                         .setCoercion(CoercionInputShape.Float, CoercionAction.Fail)
                         .setCoercion(CoercionInputShape.Boolean, CoercionAction.Fail))
-                .addModule(HotJson.module()) // the same bytes as databind's, written without its reflection
                 .build();
+        if (hot) {
+            // the same bytes as databind's, written and read without its reflection
+            mapper.registerModule(HotJson.module());
+            mapper.registerModule(HotJson.readers());
+        }
         register(Control.class);
         register(BankMsg.class);
         register(PaxosMsg.class);

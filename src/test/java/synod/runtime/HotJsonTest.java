@@ -96,4 +96,79 @@ class HotJsonTest {
         f.get(body);
         assertEquals(m, codec.decode(body));
     }
+
+    /** The outcome of decoding: the message, or the kind of refusal. */
+    private static Object outcome(FrameCodec codec, String body) {
+        try {
+            Message m = codec.decode(body.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            // the answer to a request that does not decode names the exception's class: a diagnostic only
+            return m instanceof MessageCheck.BadRequest r ? "bad request " + r.client() + " " + r.seq() : m;
+        } catch (FrameCodec.FrameException e) {
+            return "refused";
+        }
+    }
+
+    /** The readers accept exactly what databind accepts, as the same message, and refuse what it refuses. */
+    @Test
+    void theReadersAnswerAsDatabindDoes() throws Exception {
+        FrameCodec hotCodec = new FrameCodec(1 << 20, MessageCheck.lenient(1 << 20), true);
+        FrameCodec plainCodec = new FrameCodec(1 << 20, MessageCheck.lenient(1 << 20), false);
+        Ballot b = new Ballot(3, 2);
+        String accept = new String(body(plainCodec.encode(new PaxosMsg.Accept(b, List.of(new PValue(b, 7,
+                new Value(requests())))))), java.nio.charset.StandardCharsets.UTF_8);
+        String request = "{\"type\":\"ClientRequest\",\"request\":{\"client\":\"c1\",\"seq\":2,\"op\":"
+                + "{\"op\":\"transfer\",\"from\":\"1\",\"to\":\"2\",\"amount\":3}}}";
+        List<String> bodies = new ArrayList<>(List.of(accept, request));
+        String[][] edits = {
+            {"\"round\":3", "\"round\":\"3\""}, {"\"round\":3", "\"round\":3.0"}, {"\"round\":3", "\"round\":true"},
+            {"\"round\":3", "\"round\":null"}, {"\"round\":3", "\"round\":99999999999999999999"},
+            {"\"round\":3,", ""}, {"\"round\":3", "\"round\":3,\"x\":1"}, {"\"node\":2", "\"node\":2147483648"},
+            {"\"node\":2", "\"node\":-2147483648"}, {"\"node\":2", "\"node\":2,\"node\":4"},
+            {"\"slot\":7", "\"slot\":\"7\""}, {"\"slot\":7", "\"slot\":7,\"slot\":8"}, {",\"slot\":7", ""},
+            {"\"requests\":[", "\"requests\":{},\"r\":["}, {"\"requests\":[", "\"requests\":null,\"requests\":["},
+            {"\"requests\":[", "\"requests\":[null,"}, {"\"requests\":[", "\"requests\":[[],"},
+            {"\"requests\":[", "\"requests\":[\"x\","}, {"{\"requests\"", "{\"x\":1,\"requests\""},
+            {"\"client\":\"c1\"", "\"client\":5"}, {"\"client\":\"c1\"", "\"client\":true"},
+            {"\"client\":\"c1\"", "\"client\":{}"}, {"\"client\":\"c1\"", "\"client\":[\"c1\"]"},
+            {"\"client\":\"c1\"", "\"client\":null"}, {"\"client\":\"c1\",", ""},
+            {"\"seq\":1", "\"seq\":1.5"}, {"\"seq\":1", "\"seq\":\"1\""}, {"\"seq\":1", "\"seq\":null"},
+            {"\"seq\":1", "\"seq\":1,\"z\":0"}, {"\"op\":{\"op\":\"transfer\"", "\"op\":null,\"o\":{\"op\":\"transfer\""},
+            {"\"op\":{\"op\":\"transfer\",", "\"op\":\"transfer\",\"q\":{"}, {"\"op\":{\"op\":\"transfer\"", "\"op\":{\"op\":\"nope\""},
+            {"\"value\":{", "\"value\":[],\"v\":{"}, {"\"value\":{", "\"value\":null,\"value\":{"},
+            {"\"ballot\":{\"round\":3,\"node\":2},\"slot\"", "\"ballot\":[3,2],\"slot\""},
+            {"\"ballot\":{\"round\":3,\"node\":2},\"slot\"", "\"ballot\":\"b\",\"slot\""},
+            {"\"ballot\":{\"round\":3,\"node\":2},\"slot\"", "\"ballot\":null,\"slot\""},
+            {"\"ballot\":{\"round\":3,\"node\":2},\"slot\"", "\"ballot\":{\"node\":2,\"round\":3},\"slot\""},
+            {"\"entries\":[", "\"entries\":[null,"}, {"\"entries\":[", "\"entries\":[5,"},
+            {"{\"ballot\":{\"round\":3,\"node\":2},\"slot\":7", "{\"value\":null,\"slot\":7,\"ballot\":{\"round\":3,\"node\":2}"},
+            {"\"slot\":7", " \"slot\" : 7 "},
+        };
+        for (String base : List.of(accept, request)) {
+            for (String[] e : edits) {
+                if (base.contains(e[0])) {
+                    bodies.add(base.replaceFirst(java.util.regex.Pattern.quote(e[0]),
+                            java.util.regex.Matcher.quoteReplacement(e[1])));
+                }
+            }
+        }
+        // the type id after the fields: databind buffers them, then hands them to the readers
+        bodies.add("{\"request\":{\"seq\":2,\"client\":\"c1\",\"op\":null},\"type\":\"ClientRequest\"}");
+        assertEquals(true, bodies.size() > 50, "the edits apply: " + bodies.size());
+        int refused = 0;
+        for (String body : bodies) {
+            Object want = outcome(plainCodec, body);
+            assertEquals(want, outcome(hotCodec, body), body);
+            refused += "refused".equals(want) ? 1 : 0;
+        }
+        assertEquals(true, refused > 20 && refused < bodies.size() - 5, "both kinds are exercised: " + refused);
+        for (Message m : FrameCodecTest.samples()) {
+            assertEquals(m, hotCodec.decode(body(plainCodec.encode(m))), m.toString());
+        }
+    }
+
+    private static byte[] body(java.nio.ByteBuffer frame) {
+        byte[] body = new byte[frame.getInt()];
+        frame.get(body);
+        return body;
+    }
 }
