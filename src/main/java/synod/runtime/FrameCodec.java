@@ -48,8 +48,11 @@ public final class FrameCodec {
         this(frameBytesMax, check, true);
     }
 
-    /** {@code hot}: with {@link HotJson}'s readers and writers; without, databind's alone (what they are tested against). */
-    FrameCodec(int frameBytesMax, MessageCheck check, boolean hot) {
+    /**
+     * {@code hot}: frames written by {@link HotJson}'s serializers; without, by databind's alone
+     * (what they are benchmarked against, {@code synod.bench.CodecBench}). The same bytes either way.
+     */
+    public FrameCodec(int frameBytesMax, MessageCheck check, boolean hot) {
         if (frameBytesMax < 16) {
             throw new IllegalArgumentException("frameBytesMax too small: " + frameBytesMax);
         }
@@ -68,9 +71,7 @@ public final class FrameCodec {
                         .setCoercion(CoercionInputShape.Boolean, CoercionAction.Fail))
                 .build();
         if (hot) {
-            // the same bytes as databind's, written and read without its reflection
-            mapper.registerModule(HotJson.module());
-            mapper.registerModule(HotJson.readers());
+            mapper.registerModule(HotJson.module()); // the same bytes as databind's, written without its reflection
         }
         register(Control.class);
         register(BankMsg.class);

@@ -1,18 +1,14 @@
 package synod.runtime;
 
 import com.fasterxml.jackson.core.JsonGenerator;
-import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.type.WritableTypeId;
-import com.fasterxml.jackson.databind.DeserializationContext;
-import com.fasterxml.jackson.databind.JsonDeserializer;
 import com.fasterxml.jackson.databind.JsonSerializer;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializerProvider;
 import com.fasterxml.jackson.databind.jsontype.TypeSerializer;
 import com.fasterxml.jackson.databind.module.SimpleModule;
 import java.io.IOException;
-import java.util.ArrayList;
 import java.util.List;
 import synod.app.Op;
 import synod.paxos.Ballot;
@@ -42,22 +38,6 @@ public final class HotJson {
         m.addSerializer(Value.class, new ValueWriter());
         m.addSerializer(Request.class, new RequestWriter());
         m.addSerializer(Op.Transfer.class, new TransferWriter());
-        return m;
-    }
-
-    /**
-     * Readers for the same types, for the edge's codec (a node reads each value of an Accept and of
-     * a catch-up once per frame). As strict as its databind settings: an unknown or mistyped field
-     * is refused (a number where text belongs, text, a fraction or an out-of-range number where an
-     * integer belongs, null for a number), a missing number is refused and missing text or object is null, as databind has them, and
-     * a field given again is read as databind reads it ({@link #once}). {@code HotJsonTest} holds them to databind's answers.
-     */
-    public static SimpleModule readers() {
-        SimpleModule m = new SimpleModule("synod-hot-json-readers");
-        m.addDeserializer(Ballot.class, new BallotReader());
-        m.addDeserializer(PValue.class, new PValueReader());
-        m.addDeserializer(Value.class, new ValueReader());
-        m.addDeserializer(Request.class, new RequestReader());
         return m;
     }
 
@@ -180,204 +160,6 @@ public final class HotJson {
             WritableTypeId id = ts.writeTypePrefix(g, ts.typeId(t, JsonToken.START_OBJECT));
             transfer(t, g, false);
             ts.writeTypeSuffix(g, id);
-        }
-    }
-
-    // ---- reading ----
-
-    private static IOException refused(JsonParser p, String why) {
-        return com.fasterxml.jackson.databind.exc.MismatchedInputException.from(p, (Class<?>) null, why);
-    }
-
-    /** Moves from the object's START_OBJECT to its first field (or its end); refuses anything but an object. */
-    private static JsonToken enter(JsonParser p, String what) throws IOException {
-        JsonToken t = p.currentToken();
-        if (t == JsonToken.START_OBJECT) {
-            return p.nextToken();
-        }
-        if (t == JsonToken.FIELD_NAME) {
-            return t; // databind may hand over an object whose opening it already read
-        }
-        throw refused(p, what + " must be an object, not " + t);
-    }
-
-    private static long longValue(JsonParser p, String field) throws IOException {
-        if (p.currentToken() != JsonToken.VALUE_NUMBER_INT || p.getNumberType() == JsonParser.NumberType.BIG_INTEGER) {
-            throw refused(p, field + " must be an integer (a long), not " + p.currentToken());
-        }
-        return p.getLongValue();
-    }
-
-    private static int intValue(JsonParser p, String field) throws IOException {
-        if (p.currentToken() != JsonToken.VALUE_NUMBER_INT || p.getNumberType() != JsonParser.NumberType.INT) {
-            throw refused(p, field + " must be an integer (an int), not " + p.currentToken());
-        }
-        return p.getIntValue();
-    }
-
-    private static String text(JsonParser p, String field) throws IOException {
-        JsonToken t = p.currentToken();
-        if (t == JsonToken.VALUE_NULL) {
-            return null;
-        }
-        if (t != JsonToken.VALUE_STRING) {
-            throw refused(p, field + " must be text, not " + t);
-        }
-        return p.getText();
-    }
-
-    /**
-     * Marks field {@code bit} of {@code what} as read, as databind's record reader counts them: a
-     * field given again before every field was read overwrites (the last wins); once every one was
-     * read, databind has built the record and refuses any further field, a repeat included.
-     */
-    private static int once(JsonParser p, int seen, int bit, int all, String what, String field) throws IOException {
-        if (seen == all) {
-            throw refused(p, what + " has \"" + field + "\" after all of its fields");
-        }
-        return seen | bit;
-    }
-
-    /** A missing number is refused (databind's FAIL_ON_NULL_FOR_PRIMITIVES); missing text or objects are null. */
-    private static void primitives(JsonParser p, int seen, int numbers, String what) throws IOException {
-        if ((seen & numbers) != numbers) {
-            throw refused(p, what + " lacks a number field");
-        }
-    }
-
-    private static IOException unknown(JsonParser p, Class<?> what, String field) {
-        return com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException.from(p, what, field, null);
-    }
-
-    static Ballot readBallot(JsonParser p) throws IOException {
-        long round = 0;
-        int node = 0;
-        int seen = 0;
-        for (JsonToken t = enter(p, "a ballot"); t == JsonToken.FIELD_NAME; t = p.nextToken()) {
-            String f = p.currentName();
-            p.nextToken();
-            switch (f) {
-                case "round" -> {
-                    seen = once(p, seen, 1, 3, "a ballot", f);
-                    round = longValue(p, "round");
-                }
-                case "node" -> {
-                    seen = once(p, seen, 2, 3, "a ballot", f);
-                    node = intValue(p, "node");
-                }
-                default -> throw unknown(p, Ballot.class, f);
-            }
-        }
-        primitives(p, seen, 3, "a ballot");
-        return new Ballot(round, node);
-    }
-
-    static Value readValue(JsonParser p, DeserializationContext c) throws IOException {
-        List<Request> requests = null;
-        int seen = 0;
-        for (JsonToken t = enter(p, "a value"); t == JsonToken.FIELD_NAME; t = p.nextToken()) {
-            String f = p.currentName();
-            JsonToken v = p.nextToken();
-            if (!f.equals("requests")) {
-                throw unknown(p, Value.class, f);
-            }
-            seen = once(p, seen, 1, 1, "a value", f);
-            if (v == JsonToken.VALUE_NULL) {
-                requests = null;
-                continue;
-            }
-            if (v != JsonToken.START_ARRAY) {
-                throw refused(p, "requests must be an array, not " + v);
-            }
-            requests = new ArrayList<>();
-            for (JsonToken e = p.nextToken(); e != JsonToken.END_ARRAY; e = p.nextToken()) {
-                requests.add(e == JsonToken.VALUE_NULL ? null : readRequest(p, c));
-            }
-        }
-        return new Value(requests); // null requests, or a null among them: refused by the record (as before)
-    }
-
-    static Request readRequest(JsonParser p, DeserializationContext c) throws IOException {
-        String client = null;
-        long seq = 0;
-        Op op = null;
-        int seen = 0;
-        for (JsonToken t = enter(p, "a request"); t == JsonToken.FIELD_NAME; t = p.nextToken()) {
-            String f = p.currentName();
-            JsonToken v = p.nextToken();
-            switch (f) {
-                case "client" -> {
-                    seen = once(p, seen, 1, 7, "a request", f);
-                    client = text(p, "client");
-                }
-                case "seq" -> {
-                    seen = once(p, seen, 2, 7, "a request", f);
-                    seq = longValue(p, "seq");
-                }
-                case "op" -> {
-                    seen = once(p, seen, 4, 7, "a request", f);
-                    op = v == JsonToken.VALUE_NULL ? null : c.readValue(p, Op.class);
-                }
-                default -> throw unknown(p, Request.class, f);
-            }
-        }
-        primitives(p, seen, 2, "a request");
-        return new Request(client, seq, op);
-    }
-
-    static PValue readPValue(JsonParser p, DeserializationContext c) throws IOException {
-        Ballot ballot = null;
-        long slot = 0;
-        Value value = null;
-        int seen = 0;
-        for (JsonToken t = enter(p, "a pvalue"); t == JsonToken.FIELD_NAME; t = p.nextToken()) {
-            String f = p.currentName();
-            JsonToken v = p.nextToken();
-            switch (f) {
-                case "ballot" -> {
-                    seen = once(p, seen, 1, 7, "a pvalue", f);
-                    ballot = v == JsonToken.VALUE_NULL ? null : readBallot(p);
-                }
-                case "slot" -> {
-                    seen = once(p, seen, 2, 7, "a pvalue", f);
-                    slot = longValue(p, "slot");
-                }
-                case "value" -> {
-                    seen = once(p, seen, 4, 7, "a pvalue", f);
-                    value = v == JsonToken.VALUE_NULL ? null : readValue(p, c);
-                }
-                default -> throw unknown(p, PValue.class, f);
-            }
-        }
-        primitives(p, seen, 2, "a pvalue");
-        return new PValue(ballot, slot, value);
-    }
-
-    private static final class BallotReader extends JsonDeserializer<Ballot> {
-        @Override
-        public Ballot deserialize(JsonParser p, DeserializationContext c) throws IOException {
-            return readBallot(p);
-        }
-    }
-
-    private static final class PValueReader extends JsonDeserializer<PValue> {
-        @Override
-        public PValue deserialize(JsonParser p, DeserializationContext c) throws IOException {
-            return readPValue(p, c);
-        }
-    }
-
-    private static final class ValueReader extends JsonDeserializer<Value> {
-        @Override
-        public Value deserialize(JsonParser p, DeserializationContext c) throws IOException {
-            return readValue(p, c);
-        }
-    }
-
-    private static final class RequestReader extends JsonDeserializer<Request> {
-        @Override
-        public Request deserialize(JsonParser p, DeserializationContext c) throws IOException {
-            return readRequest(p, c);
         }
     }
 }
