@@ -66,14 +66,11 @@ public final class ClosedLoop {
 
     private ClosedLoop() {}
 
-    /**
-     * What every Paxos benchmark starts from: its log directory, the config (on a block of free ports,
-     * written to {@code file} for the nodes), the disk's baseline.
-     */
-    public record Setup(Path logs, ClusterConfig cfg, Path file, double fsyncsPerSecond) {
+    /** What every Paxos benchmark starts from: its log directory, the config, the disk's baseline. */
+    public record Setup(Path logs, ClusterConfig cfg, Path cfgFile, double fsyncsPerSecond) {
         /** A fresh group of {@code nodes} with a leader; the caller closes it. */
         public PaxosCluster group(int nodes) throws Exception {
-            return group(logs, nodes, cfg, file);
+            return group(logs, nodes, cfg, cfgFile);
         }
 
         /** A fresh group of {@code nodes} logging under {@code dir}, run with {@code config} ({@code file} for the nodes). */
@@ -116,8 +113,9 @@ public final class ClosedLoop {
         Path logs = Path.of("logs", dir);
         Files.createDirectories(logs);
         Logs.toFile(logs.resolve("bench.log"));
+        // A private block of ports, as bin/grade takes: a fixed one collided with other runs on the machine.
         Path file = logs.resolve("cluster.json");
-        ClusterConfig cfg = PortBlock.write(Path.of("config", "cluster.json"), file);
+        ClusterConfig cfg = PortBlock.write(Path.of("config/cluster.json"), file);
         double fsyncs = FsyncBench.rawRate(logs, "{\"rec\":\"promised\",\"ballot\":{\"round\":1,\"node\":1}}", true, 1000);
         System.out.printf("disk baseline (same run): %.0f fsyncs/s, one record per write+force%n", fsyncs);
         return new Setup(logs, cfg, file, fsyncs);
@@ -237,7 +235,7 @@ public final class ClosedLoop {
     }
 
     /** CPU time the processes have used so far (those that exited no longer count). */
-    private static long cpuNanos(List<ProcessHandle> processes) {
+    static long cpuNanos(List<ProcessHandle> processes) {
         long sum = 0;
         for (ProcessHandle p : processes) {
             sum += p.info().totalCpuDuration().map(java.time.Duration::toNanos).orElse(0L);

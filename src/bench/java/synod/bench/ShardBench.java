@@ -105,17 +105,31 @@ public final class ShardBench {
             open(many, GROUPS);
             sharded = points(many, GROUPS, mix, o.clients(), o.seconds());
         }
-        System.out.println("clients   sharded ops/s  p50 ms  p99 ms  aborted  retries  gen CPU   1 group ops/s  p50 ms"
-                + "  p99 ms  ratio");
+        System.out.println("clients   sharded ops/s  p50 ms  p99 ms  aborted  retries  gen CPU  node us/op"
+                + "   1 group ops/s  p50 ms  p99 ms  node us/op  ratio  CPU ratio");
         for (int i = 0; i < o.clients().length; i++) {
             Point s = sharded.get(i);
             Point b = base.get(i);
-            System.out.printf("%7d   %13.0f  %6.2f  %6.2f  %6.2f%%  %7.3f  %6.0f%%   %13.0f  %6.2f  %6.2f  %5.2fx%n",
+            System.out.printf("%7d   %13.0f  %6.2f  %6.2f  %6.2f%%  %7.3f  %6.0f%%  %10.0f   %13.0f  %6.2f  %6.2f  %10.0f"
+                            + "  %5.2fx  %8.2fx%n",
                     o.clients()[i], s.committedPerSecond(), s.run().pct(0.50), s.run().pct(0.99), 100 * s.aborted(),
-                    s.retries(), s.run().generatorCpu() * 100, b.committedPerSecond(), b.run().pct(0.50),
-                    b.run().pct(0.99), s.committedPerSecond() / b.committedPerSecond());
+                    s.retries(), s.run().generatorCpu() * 100, s.nodeMicrosPerCommit(), b.committedPerSecond(),
+                    b.run().pct(0.50), b.run().pct(0.99), b.nodeMicrosPerCommit(),
+                    s.committedPerSecond() / b.committedPerSecond(), s.nodeMicrosPerCommit() / b.nodeMicrosPerCommit());
         }
-        System.out.println("(retries: resends per request caused by an item locked by a two-phase commit)");
+        System.out.println("(retries: resends per request caused by an item locked by a two-phase commit; node us/op:"
+                + " the nodes' CPU, summed, per committed request, beyond their idle use; CPU ratio: sharded over 1 group)");
+        System.out.println("(load average at the end: " + loadAverage() + ")");
+    }
+
+    /** The machine's load averages (1, 5, 15 minutes), as /proc/loadavg has them, or "unknown". */
+    static String loadAverage() {
+        try {
+            String[] f = java.nio.file.Files.readString(Path.of("/proc/loadavg")).trim().split("\\s+");
+            return f[0] + " " + f[1] + " " + f[2];
+        } catch (java.io.IOException | RuntimeException e) {
+            return "unknown";
+        }
     }
 
     /** Parses the named options (or the positional form), every value checked here. */
@@ -191,7 +205,7 @@ public final class ShardBench {
 
     /** Three groups of three fresh nodes, each with a leader (also the key-value bench's cluster). */
     static PaxosCluster shardedCluster(ClosedLoop.Setup setup) throws Exception {
-        return shardedCluster(setup, setup.cfg(), setup.file());
+        return shardedCluster(setup, setup.cfg(), setup.cfgFile());
     }
 
     /** The same, its nodes run with {@code config} (read from {@code file}; null: config/cluster.json). */
@@ -237,9 +251,18 @@ public final class ShardBench {
     }
 
     /** One measured point: the run, the fraction of its requests that aborted, the busy resends per request. */
-    private record Point(ClosedLoop.Run run, double aborted, double retries) {
+    private record Point(ClosedLoop.Run run, double aborted, double retries, double idleCpu) {
         double committedPerSecond() {
             return run.opsPerSecond() * (1 - aborted);
+        }
+
+        /**
+         * Microseconds of the nodes' CPU (all of them, summed) per committed request, beyond what they
+         * spend idle (ticks, heartbeats): nine idle nodes take about a quarter of a core, which at a
+         * low rate would otherwise swamp the cost of the requests themselves.
+         */
+        double nodeMicrosPerCommit() {
+            return Math.max(0, run.serverCpu() - idleCpu) * 1e6 / committedPerSecond();
         }
     }
 
@@ -254,18 +277,22 @@ public final class ShardBench {
         List<Double> rates = ClosedLoop.warmUntilSteady(w -> new Requests(cluster, "warm" + w + "-", gen, 64),
                 64, ClosedLoop.PRIME_SECONDS, WARM_SECONDS_MAX);
         BenchProgress.clear();
-        System.out.printf("(%s warmed %d s: %s ops/s)%n", which,
+        System.out.printf("(%s warmed %d s: %s ops/s; load average %s)%n", which,
                 rates.size() * (ClosedLoop.STEADY_WINDOW_SECONDS + 1),
-                String.join(" ", rates.stream().map(r -> String.format("%.0f", r)).toList()));
+                String.join(" ", rates.stream().map(r -> String.format("%.0f", r)).toList()), loadAverage());
+        double idle = idleNodeCpu();
         List<Point> runs = new ArrayList<>();
         for (int n : clients) {
             try (Requests t = new Requests(cluster, "t" + n + "-", gen, n)) {
                 long busy0 = cluster.busyRetries();
                 BenchProgress.point(which + ", " + n + " clients");
-                ClosedLoop.Run r = ClosedLoop.run(t, n, seconds).checked("shard bench");
+                // the nodes' CPU over the window, per committed request: the figure that other work on a
+                // shared machine disturbs least (throughput there is noise)
+                ClosedLoop.Run r = ClosedLoop.run(t, n, seconds, ProcessHandle.current().descendants().toList())
+                        .checked("shard bench");
                 BenchProgress.clear();
                 double retries = (double) (cluster.busyRetries() - busy0) / Math.max(1, t.done.get());
-                runs.add(new Point(r, t.abortedFraction(), retries));
+                runs.add(new Point(r, t.abortedFraction(), retries, idle));
                 if (t.firstAbort.get() != null) {
                     System.out.printf("(%d clients: %.1f%% aborted, the first: %s)%n", n, 100 * t.abortedFraction(),
                             t.firstAbort.get());
@@ -273,6 +300,18 @@ public final class ShardBench {
             }
         }
         return runs;
+    }
+
+    /** The nodes' CPU with no request in flight (cores), over 3 s after a second's pause. */
+    private static double idleNodeCpu() throws InterruptedException {
+        List<ProcessHandle> nodes = ProcessHandle.current().descendants().toList();
+        Thread.sleep(1000);
+        long cpu0 = ClosedLoop.cpuNanos(nodes);
+        long t0 = System.nanoTime();
+        Thread.sleep(3000);
+        double idle = (ClosedLoop.cpuNanos(nodes) - cpu0) / (double) (System.nanoTime() - t0);
+        System.out.printf("(idle, the nodes use %.0f%% of a core)%n", idle * 100);
+        return idle;
     }
 
     /**

@@ -205,6 +205,11 @@ public final class ProcessCluster implements BankCluster, Transport.Listener {
             cmd.add("-XX:TieredStopAtLevel=1");
         }
         nodeArchive().ifPresent(jsa -> cmd.add("-XX:SharedArchiveFile=" + jsa));
+        // For benchmarks and profiling only (a C1-only run, JFR): extra JVM flags for every node.
+        String extra = System.getenv("SYNOD_NODE_OPTS");
+        if (extra != null && !extra.isBlank()) {
+            cmd.addAll(List.of(extra.trim().split("\\s+")));
+        }
         cmd.addAll(List.of("-cp", nodeClassPath(), mainClass));
         if (traceNodes) {
             cmd.add("--trace"); // a traced master's nodes record their events too

@@ -45,6 +45,14 @@ public final class FrameCodec {
 
     /** A codec whose every decoded message passes {@code check} before anyone sees it (ARCHITECTURE "The edge"). */
     public FrameCodec(int frameBytesMax, MessageCheck check) {
+        this(frameBytesMax, check, true);
+    }
+
+    /**
+     * {@code hot}: frames written by {@link HotJson}'s serializers; without, by databind's alone
+     * (what they are benchmarked against, {@code synod.bench.CodecBench}). The same bytes either way.
+     */
+    public FrameCodec(int frameBytesMax, MessageCheck check, boolean hot) {
         if (frameBytesMax < 16) {
             throw new IllegalArgumentException("frameBytesMax too small: " + frameBytesMax);
         }
@@ -62,6 +70,9 @@ public final class FrameCodec {
                         .setCoercion(CoercionInputShape.Float, CoercionAction.Fail)
                         .setCoercion(CoercionInputShape.Boolean, CoercionAction.Fail))
                 .build();
+        if (hot) {
+            mapper.registerModule(HotJson.module()); // the same bytes as databind's, written without its reflection
+        }
         register(Control.class);
         register(BankMsg.class);
         register(PaxosMsg.class);

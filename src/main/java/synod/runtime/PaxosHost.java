@@ -32,7 +32,7 @@ import synod.paxos.PaxosNode;
  * on disk (early sends excepted: they depend on no record of their step).
  */
 public final class PaxosHost implements Transport.Listener {
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = HotJson.registeredIn(new ObjectMapper());
     private final Logger log;
     private final PaxosNode node;
     private final FileLog disk;

@@ -35,7 +35,24 @@ class WireSizeTest {
     }
 
     Op op() {
-        switch (random.nextInt(9)) {
+        switch (random.nextInt(13)) {
+            case 9: return new Op.Txn(new synod.txn.TxnEntry.Ack(text(), (int) number()));
+            case 10: return new Op.Txn(new synod.txn.TxnEntry.Decide(text(), random.nextBoolean(), random.nextBoolean()
+                    ? null : new synod.txn.Outcome(random.nextBoolean() ? null
+                    : synod.txn.Outcome.Kind.values()[random.nextInt(6)], random.nextBoolean() ? null : text()),
+                    number()));
+            case 11: {
+                List<synod.txn.TxnOp> ws = new ArrayList<>();
+                for (int i = random.nextInt(4); i > 0; i--) {
+                    ws.add(random.nextBoolean() ? new synod.txn.TxnOp.Credit(text(), number())
+                            : new synod.txn.TxnOp.Debit(text(), number()));
+                }
+                if (random.nextInt(4) == 0) {
+                    ws.add(new synod.txn.TxnOp.Put(text(), text())); // measured, not sized by hand
+                }
+                return new Op.Txn(new synod.txn.TxnEntry.Prepare(text(), ws, number()));
+            }
+            case 12: return new Op.KvTxn(List.of(new synod.txn.TxnOp.Expect(text(), text())));
             case 0: return new Op.Lock(text());
             case 1: return new Op.Unlock(text());
             case 2: return new Op.Put(text(), text());
