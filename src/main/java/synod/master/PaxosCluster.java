@@ -462,6 +462,45 @@ public final class PaxosCluster implements Transport.Listener, AutoCloseable {
         LOG.info("stopped every node ({})", all);
     }
 
+    /**
+     * Makes {@code wanted.get(g - 1)} the leader of group g, for every group, within {@code millis}:
+     * each campaigns at once (before the other nodes' election timers run out), and again every
+     * 100 ms while another leads or nobody does (a node campaigns only as a follower, so asking
+     * again only restarts an election that lost). True if all of them lead in the end.
+     */
+    public boolean elect(List<String> wanted, long millis) {
+        long deadline = EventLoop.nowMillis() + millis;
+        wanted.forEach(this::campaign);
+        long nextCampaign = EventLoop.nowMillis() + 100;
+        while (true) {
+            boolean all = true;
+            boolean again = EventLoop.nowMillis() >= nextCampaign;
+            for (int g = 1; g <= wanted.size(); g++) {
+                if (!wanted.get(g - 1).equals(leader(g))) {
+                    all = false;
+                    if (again) {
+                        campaign(wanted.get(g - 1));
+                    }
+                }
+            }
+            if (all) {
+                return true;
+            }
+            if (again) {
+                nextCampaign = EventLoop.nowMillis() + 100;
+            }
+            if (EventLoop.nowMillis() > deadline) {
+                return false;
+            }
+            try {
+                Thread.sleep(10); // polling the nodes: the election happens in other processes
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
+            }
+        }
+    }
+
     /** Tells node {@code id} to start an election now (unless it leads already). */
     public void campaign(String id) {
         loop.execute(() -> transport.send(id, new Control.Campaign()));

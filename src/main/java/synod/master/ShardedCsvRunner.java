@@ -182,38 +182,8 @@ public final class ShardedCsvRunner {
         for (List<String> members : layout.groups()) {
             wanted.add(members.stream().filter(live::contains).findFirst().orElse(members.get(0)));
         }
-        long deadline = EventLoop.nowMillis() + cfg.startMillis();
-        wanted.forEach(cluster::campaign); // at once: the other nodes' election timers have not run out yet
-        long nextCampaign = EventLoop.nowMillis() + 100;
-        while (true) {
-            boolean all = true;
-            for (int k = 1; k <= wanted.size(); k++) {
-                if (!wanted.get(k - 1).equals(cluster.leader(k))) {
-                    all = false;
-                    if (EventLoop.nowMillis() >= nextCampaign) {
-                        cluster.campaign(wanted.get(k - 1));
-                    }
-                }
-            }
-            if (all) {
-                return;
-            }
-            if (EventLoop.nowMillis() >= nextCampaign) {
-                // a node campaigns only as a follower, so asking again only restarts an election that lost
-                nextCampaign = EventLoop.nowMillis() + 100;
-            }
-            if (EventLoop.nowMillis() > deadline) {
-                throw new ClusterException("the groups did not elect " + wanted + " within " + cfg.startMillis() + " ms");
-            }
-            sleep(10);
-        }
-    }
-
-    private static void sleep(long millis) {
-        try {
-            Thread.sleep(millis); // polling the nodes: the election happens in other processes
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+        if (!cluster.elect(wanted, cfg.startMillis())) {
+            throw new ClusterException("the groups did not elect " + wanted + " within " + cfg.startMillis() + " ms");
         }
     }
 
