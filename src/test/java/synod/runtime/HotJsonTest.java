@@ -40,6 +40,10 @@ class HotJsonTest {
         rs.add(new Request("c5", 2, new Op.KvTxn(List.of(new synod.txn.TxnOp.Put("k", "v"),
                 new synod.txn.TxnOp.ExpectAbsent("j")))));
         rs.add(new Request("c5", 1, new Op.Place(List.of(new Op.Range("1", "3000", 1)))));
+        rs.add(new Request("#reshard", 4, new Op.Move("3001", 1)));
+        rs.add(new Request("#2pc/2.3/prepare", 0, new Op.Txn(new synod.txn.TxnEntry.Prepare("2.3",
+                List.of(new synod.txn.TxnOp.GiveUp("3001", 1), new synod.txn.TxnOp.TakeOver("3001", 12, 1),
+                        new synod.txn.TxnOp.Relocate("3001", 1)), 2))));
         return rs;
     }
 
