@@ -23,8 +23,11 @@ public final class EventLoop implements AutoCloseable {
         void onReady(SelectionKey key);
     }
 
-    /** {@code dueNanos}: on {@link System#nanoTime}'s clock, so a timer can be due in under a millisecond. */
-    private record Timer(long dueNanos, long order, Runnable task) {}
+    /**
+     * {@code dueNanos}: on {@link System#nanoTime}'s clock. A {@code precise} timer (injected latency)
+     * is waited for to the microsecond; any other to the millisecond, as {@code select} waits.
+     */
+    private record Timer(long dueNanos, long order, Runnable task, boolean precise) {}
 
     private final Selector selector;
     private final ConcurrentLinkedQueue<Runnable> tasks = new ConcurrentLinkedQueue<>();
@@ -75,12 +78,16 @@ public final class EventLoop implements AutoCloseable {
 
     /** Runs {@code task} on the loop thread after {@code delayMillis}; loop thread only. */
     public void schedule(long delayMillis, Runnable task) {
-        scheduleMicros(delayMillis * 1000, task);
+        timers.add(new Timer(System.nanoTime() + delayMillis * 1_000_000, timerOrder++, task, false));
     }
 
-    /** Runs {@code task} on the loop thread after {@code delayMicros}; loop thread only. */
+    /**
+     * Runs {@code task} on the loop thread after {@code delayMicros}, to the microsecond: while it is
+     * the next timer and under a millisecond away, the loop parks (deaf to its sockets meanwhile)
+     * rather than wait a whole millisecond in {@code select}. Loop thread only.
+     */
     public void scheduleMicros(long delayMicros, Runnable task) {
-        timers.add(new Timer(System.nanoTime() + delayMicros * 1000, timerOrder++, task));
+        timers.add(new Timer(System.nanoTime() + delayMicros * 1000, timerOrder++, task, true));
     }
 
     /** Microseconds of the clock the timers run on ({@link System#nanoTime}). */
@@ -119,8 +126,13 @@ public final class EventLoop implements AutoCloseable {
         try {
             while (running) {
                 long wait = tasks.isEmpty() ? waitNanos() : 0;
-                if (wait >= 1_000_000 || wait < 0) {
-                    selector.select(this::dispatch, wait < 0 ? 0 : wait / 1_000_000);
+                Timer next = timers.peek();
+                if (!tasks.isEmpty()) {
+                    selector.selectNow(this::dispatch);
+                } else if (wait < 0) {
+                    selector.select(this::dispatch, 0); // no timer: until a socket or a task
+                } else if (wait >= 1_000_000 || !next.precise()) {
+                    selector.select(this::dispatch, Math.max(1, wait / 1_000_000));
                 } else if (selector.selectNow(this::dispatch) == 0 && wait > 0 && tasks.isEmpty()) {
                     // A timer due in under a millisecond (injected latency), which select cannot wait
                     // for: park for it; a task handed in unparks the loop, a socket waits at most that long.
