@@ -40,7 +40,6 @@ public final class ReshardEffectBench {
         BenchProgress.plan(2);
         try (PaxosCluster cluster = ShardBench.shardedCluster(setup)) {
             ShardBench.open(cluster, ShardBench.GROUPS);
-            cluster.place(ranges());
             BenchProgress.phase("warming up");
             List<Double> rates = ClosedLoop.warmUntilSteady(w -> new Transfers(cluster, "warm" + w + "-", clients, null),
                     clients, ClosedLoop.PRIME_SECONDS, ShardBench.WARM_SECONDS_MAX);
@@ -137,15 +136,6 @@ public final class ReshardEffectBench {
             items.add(String.valueOf(i));
         }
         return items;
-    }
-
-    private static List<Op.Range> ranges() {
-        List<Op.Range> ranges = new ArrayList<>();
-        for (int g = 1; g <= ShardBench.GROUPS; g++) {
-            ranges.add(new Op.Range(String.valueOf((g - 1) * ShardBench.ITEMS_PER_GROUP + 1),
-                    String.valueOf(g * ShardBench.ITEMS_PER_GROUP), g));
-        }
-        return ranges;
     }
 
     /** Item index u (0..ITEMS-1) after the fixed scattering: 7919 is prime to 9000, so a permutation. */

@@ -226,12 +226,13 @@ public final class ShardBench {
         }
     }
 
-    /** Items 1..3000 in group 1, 3001..6000 in group 2, ...; every group told the placement. */
+    /** Items 1..3000 in group 1, 3001..6000 in group 2, ...: every group and the master told the placement. */
     static void open(PaxosCluster cluster, int groups) throws Exception {
         List<Op.Range> ranges = new ArrayList<>();
         for (int g = 1; g <= groups; g++) {
             ranges.add(new Op.Range(String.valueOf((g - 1) * ITEMS_PER_GROUP + 1), String.valueOf(g * ITEMS_PER_GROUP), g));
         }
+        cluster.place(ranges); // the master routes by item as the groups hold them (moves included)
         for (int g = 1; g <= groups; g++) {
             List<String> ids = new ArrayList<>();
             for (int i = (g - 1) * ITEMS_PER_GROUP + 1; i <= g * ITEMS_PER_GROUP; i++) {
