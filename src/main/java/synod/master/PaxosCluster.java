@@ -602,16 +602,24 @@ public final class PaxosCluster implements Transport.Listener, AutoCloseable {
         while (EventLoop.nowMillis() < end) {
             java.util.Set<String> applied = new java.util.TreeSet<>();
             boolean behind = false;
+            boolean silent = false;
             // a node cut off by Live cannot catch up: waiting for it would only run out the clock
-            for (List<String> info : queryAll(group(g).stream().filter(this::reachable).toList(), "info", 0, 500)) {
+            List<String> ids = group(g).stream().filter(this::reachable).toList();
+            List<List<String>> infos = queryAll(ids, "info", 0, 500);
+            for (int i = 0; i < ids.size(); i++) {
+                List<String> info = infos.get(i);
                 if (info != null) {
                     applied.add(info.get(3));
                     // accepted but not applied yet (after a restart, until a new leader re-decides)
                     behind |= Long.parseLong(info.get(3)) <= Long.parseLong(info.get(5));
+                } else {
+                    // running but slow to answer (a JVM just restarted, say): not known to be settled,
+                    // so wait for it rather than settle without it and print its state half caught up
+                    silent |= running(ids.get(i));
                 }
             }
             // without a majority nothing accepted can be decided: waiting for it would only run out the clock
-            if (applied.size() <= 1 && (!behind || !hasMajority(g))) {
+            if (!silent && applied.size() <= 1 && (!behind || !hasMajority(g))) {
                 return;
             }
             if (!pause()) {
