@@ -126,9 +126,12 @@ final class FuzzCases {
             case 11: return badPeerMessage(r);
             case 12: return badControl(r);
             case 13: return badKvTxn(r, seq);
-            case 14: return Case.answered("a 2PC step from a client", fuzzRequest(seq, pick(r,
+            case 14: return Case.answered("a 2PC step or a bad move from a client", fuzzRequest(seq, pick(r,
                     "{\"op\":\"2pc\",\"entry\":null}",
-                    "{\"op\":\"2pc\",\"entry\":{\"step\":\"decide\",\"txid\":\"1.1\",\"commit\":true}}")));
+                    "{\"op\":\"2pc\",\"entry\":{\"step\":\"decide\",\"txid\":\"1.1\",\"commit\":true}}",
+                    "{\"op\":\"move\",\"account\":\"fuzz\",\"to\":" + pick(r, "0", "-1", "99999") + "}",
+                    "{\"op\":\"move\",\"account\":null,\"to\":1}",
+                    "{\"op\":\"move\",\"account\":" + q(badName(r)) + ",\"to\":1}")));
             default: return Case.closes("a request whose number cannot be read", "fuzzer", pick(r,
                     request("\"fuzz-c\"", "\"7\"", "{\"op\":\"get\",\"key\":\"fuzz\"}"),
                     request("\"fuzz-c\"", "1.5", "{\"op\":\"get\",\"key\":\"fuzz\"}"),
@@ -282,6 +285,8 @@ final class FuzzCases {
                 "{\"type\":\"Query\",\"seq\":1,\"what\":null,\"arg\":0}",
                 "{\"type\":\"Connect\",\"peer\":\"n9\",\"host\":\"127.0.0.1\",\"port\":" + pick(r, "70000", "-5") + "}",
                 "{\"type\":\"Linked\",\"peer\":null}",
+                "{\"type\":\"SetDelay\",\"delayMicros\":" + pick(r, "-1", "60000001", "1000") + ",\"jitterMicros\":"
+                        + pick(r, "-5", String.valueOf(Long.MAX_VALUE)) + ",\"seed\":1}",
                 "{\"type\":\"Hello\",\"from\":\"fuzzer\",\"port\":70000}");
         return Case.closes("a bad control message", from, json);
     }
