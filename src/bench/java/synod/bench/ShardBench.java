@@ -67,7 +67,8 @@ public final class ShardBench {
     }
 
     /** What the command line asked for. */
-    record Options(long seconds, ShardMix mix, String preset, int[] clients, Path save, int saveCount) {}
+    record Options(long seconds, ShardMix mix, String preset, int[] clients, Path save, int saveCount,
+                   boolean shardedOnly) {}
 
     public static void main(String[] args) throws Exception {
         Options o;
@@ -77,7 +78,7 @@ public final class ShardBench {
             System.err.println("bin/bench shard: " + e.getMessage());
             System.err.println("usage: bin/bench shard [SECONDS [CROSS%]] | [--seconds N] [--read-only P%] [--cross P%]"
                     + " [--skew 0..0.99] [--preset ycsb-a|ycsb-b|smallbank] [--clients 1,16,64] [--save FILE.csv"
-                    + " [--save-count N]]");
+                    + " [--save-count N]] [--sharded-only]");
             System.exit(2);
             return;
         }
@@ -94,16 +95,22 @@ public final class ShardBench {
         System.out.println("(one run on a shared machine: the figures are noisy; compare the columns, not runs)");
         ClosedLoop.Setup setup = ClosedLoop.setup("bench-shard");
         ShardMix local = new ShardMix(mix.readOnly(), 0, mix.skew());
-        List<Point> base;
-        BenchProgress.plan(2 * o.clients().length);
-        try (PaxosCluster one = setup.group(REPLICAS)) {
-            open(one, 1);
-            base = points(one, 1, local, o.clients(), o.seconds());
+        List<Point> base = null;
+        BenchProgress.plan((o.shardedOnly() ? 1 : 2) * o.clients().length);
+        if (!o.shardedOnly()) {
+            try (PaxosCluster one = setup.group(REPLICAS)) {
+                open(one, 1);
+                base = points(one, 1, local, o.clients(), o.seconds());
+            }
         }
         List<Point> sharded;
         try (PaxosCluster many = shardedCluster(setup)) {
             open(many, GROUPS);
             sharded = points(many, GROUPS, mix, o.clients(), o.seconds());
+        }
+        if (base == null) {
+            printShardedOnly(o, sharded);
+            return;
         }
         System.out.println("clients   sharded ops/s  p50 ms  p99 ms  aborted  retries  gen CPU  node us/op"
                 + "   1 group ops/s  p50 ms  p99 ms  node us/op  ratio  CPU ratio");
@@ -120,6 +127,18 @@ public final class ShardBench {
         System.out.println("(retries: resends per request caused by an item locked by a two-phase commit; node us/op:"
                 + " the nodes' CPU, summed, per committed request, beyond their idle use; CPU ratio: sharded over 1 group)");
         System.out.println("(load average at the end: " + loadAverage() + ")");
+    }
+
+    /** The table without the baseline ({@code --sharded-only}: for profiling, no ratio to quote). */
+    private static void printShardedOnly(Options o, List<Point> sharded) {
+        System.out.println("clients   sharded ops/s  p50 ms  p99 ms  aborted  retries  gen CPU  node us/op");
+        for (int i = 0; i < o.clients().length; i++) {
+            Point s = sharded.get(i);
+            System.out.printf("%7d   %13.0f  %6.2f  %6.2f  %6.2f%%  %7.3f  %6.0f%%  %10.0f%n", o.clients()[i],
+                    s.committedPerSecond(), s.run().pct(0.50), s.run().pct(0.99), 100 * s.aborted(), s.retries(),
+                    s.run().generatorCpu() * 100, s.nodeMicrosPerCommit());
+        }
+        System.out.println("(no baseline: --sharded-only; load average at the end: " + loadAverage() + ")");
     }
 
     /** The machine's load averages (1, 5, 15 minutes), as /proc/loadavg has them, or "unknown". */
@@ -143,6 +162,7 @@ public final class ShardBench {
         spec.addOption(null, "clients", true, "client counts, comma-separated");
         spec.addOption(null, "save", true, "write the mix as a Project 3 CSV");
         spec.addOption(null, "save-count", true, "transactions in the saved CSV");
+        spec.addOption(null, "sharded-only", false, "no single-group baseline (profiling)");
         CommandLine cl = new DefaultParser().parse(spec, args);
         List<String> rest = cl.getArgList();
         if (rest.size() > 2) {
@@ -170,7 +190,7 @@ public final class ShardBench {
         }
         int saveCount = (int) whole("save-count", cl.getOptionValue("save-count", "1000"), 1, 1_000_000);
         return new Options(seconds, mix, preset == null ? null : preset.name().toLowerCase().replace('_', '-'),
-                clients, save, saveCount);
+                clients, save, saveCount, cl.hasOption("sharded-only"));
     }
 
     private static double number(String what, String text) {

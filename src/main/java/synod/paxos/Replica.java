@@ -37,7 +37,9 @@ public final class Replica {
     private final List<String> touched = new ArrayList<>();
     private long slotOut = 0;
     private long checkpointSlot = 0;
-    private JsonNode checkpoint = null;
+    /** The latest checkpoint, and its JSON for catch-up replies, built when a peer first needs it. */
+    private Durable.Checkpoint checkpoint = null;
+    private JsonNode checkpointJson = null;
 
     public Replica(StateMachine machine) {
         this.machine = machine;
@@ -181,9 +183,25 @@ public final class Replica {
         }
         checkpointSlot = slotOut;
         decided.headMap(slotOut, false).clear();
-        Durable.Checkpoint c = new Durable.Checkpoint(slotOut, machine.snapshot(), JSON.valueToTree(clients));
-        checkpoint = JSON.valueToTree(c);
-        return c;
+        taken(new Durable.Checkpoint(slotOut, machine.snapshot(), JSON.valueToTree(clients)));
+        return checkpoint;
+    }
+
+    /**
+     * The checkpoint to serve catch-up from. Its JSON is built when a peer first needs it: building
+     * it at every checkpoint copied the whole state once more, on every node, for a catch-up that
+     * seldom comes (a warm follower spent 7% of its CPU checkpointing, docs/bench.md).
+     */
+    private void taken(Durable.Checkpoint c) {
+        checkpoint = c;
+        checkpointJson = null;
+    }
+
+    private JsonNode checkpointJson() {
+        if (checkpointJson == null && checkpoint != null) {
+            checkpointJson = JSON.valueToTree(checkpoint);
+        }
+        return checkpointJson;
     }
 
     /** Catch-up for a peer at {@code fromSlot}: up to {@code max} contiguous decided slots. */
@@ -195,7 +213,7 @@ public final class Replica {
             entries.add(new PValue(Ballot.ZERO, s, decided.get(s)));
         }
         return new PaxosMsg.CatchUpReply(from, entries, needCheckpoint ? checkpointSlot : 0,
-                needCheckpoint ? checkpoint : null);
+                needCheckpoint ? checkpointJson() : null);
     }
 
     /**
@@ -219,7 +237,7 @@ public final class Replica {
         clients.putAll(table);
         slotOut = c.slot();
         checkpointSlot = c.slot();
-        checkpoint = JSON.valueToTree(c);
+        taken(c);
         decided.headMap(c.slot(), false).clear();
     }
 }

@@ -144,8 +144,21 @@ public final class FileLog implements AutoCloseable {
      * the next {@link #sync} writes. Not durable, and not on disk at all, until then.
      */
     public void append(String json) {
+        appendChecked(LogFormat.body(json));
+    }
+
+    /**
+     * The same for a record already encoded: {@code utf8Json}, the UTF-8 bytes of one JSON object
+     * (checked by {@link LogFormat#checkBody}). What a node appends on its hot path: Jackson writes
+     * bytes, and a String between would decode and re-encode every record.
+     */
+    public void append(byte[] utf8Json) {
+        LogFormat.checkBody(utf8Json);
+        appendChecked(utf8Json);
+    }
+
+    private void appendChecked(byte[] body) {
         usable();
-        byte[] body = LogFormat.body(json);
         long need = (long) pendingBytes + body.length + LogFormat.OVERHEAD_MAX;
         Check.that(need <= Integer.MAX_VALUE - 8, "%s: %d bytes appended without a sync", file, need);
         if (need > pending.length) {
@@ -198,27 +211,37 @@ public final class FileLog implements AutoCloseable {
      * IOException is fatal, as for {@link #sync}.
      */
     public void rewrite(List<String> records) throws IOException {
+        List<byte[]> bodies = new java.util.ArrayList<>(records.size());
+        for (String r : records) {
+            bodies.add(LogFormat.body(r));
+        }
+        rewriteChecked(bodies);
+    }
+
+    /** The same for records already encoded as UTF-8 JSON (each checked by {@link LogFormat#checkBody}). */
+    public void rewriteBytes(List<byte[]> records) throws IOException {
+        records.forEach(LogFormat::checkBody);
+        rewriteChecked(records);
+    }
+
+    private void rewriteChecked(List<byte[]> bodies) throws IOException {
         usable();
         Check.that(pendingBytes == 0, "%s: rewrite with %d unsynced bytes: sync first", file, pendingBytes);
-        for (String r : records) {
-            LogFormat.body(r);
-        }
         try {
-            install(writeTemp(records), records.size());
+            install(writeTemp(bodies), bodies.size());
         } catch (IOException | RuntimeException e) {
             throw fail("rewrite", e);
         }
     }
 
     /** Rewrite's first step: the new log in the temp file, forced. The old log is untouched. */
-    Path writeTemp(List<String> records) throws IOException {
+    Path writeTemp(List<byte[]> bodies) throws IOException {
         Path tmp = tempFile(file);
         try (FileChannel t = FileChannel.open(tmp, CREATE, TRUNCATE_EXISTING, WRITE)) {
             byte[] buf = new byte[REWRITE_BUFFER];
             int used = 0;
             long number = 1;
-            for (String r : records) {
-                byte[] body = LogFormat.body(r);
+            for (byte[] body : bodies) {
                 int lineBytes = LogFormat.lineBytes(body.length, number);
                 if (used + lineBytes > buf.length) {
                     writeAll(t, buf, used);

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.type.WritableTypeId;
 import com.fasterxml.jackson.databind.JsonSerializer;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationConfig;
 import com.fasterxml.jackson.databind.SerializerProvider;
 import com.fasterxml.jackson.databind.jsontype.TypeSerializer;
 import com.fasterxml.jackson.databind.module.SimpleModule;
@@ -87,10 +88,33 @@ public final class HotJson {
             transfer(t, g, true);
         } else {
             // as databind writes a field declared Op: the runtime class's serializer, Op's type id
-            TypeSerializer ts = p.findTypeSerializer(p.constructType(Op.class));
-            p.findValueSerializer(op.getClass()).serializeWithType(op, g, p, ts);
+            p.findValueSerializer(op.getClass()).serializeWithType(op, g, p, opTypes(p));
         }
         g.writeEndObject();
+    }
+
+    /** Op's type serializer per mapper configuration (a mapper's is one immutable object; few exist). */
+    private static final java.util.Map<SerializationConfig, TypeSerializer> OP_TYPES =
+            new java.util.concurrent.ConcurrentHashMap<>();
+
+    /**
+     * Op's type serializer for {@code p}'s configuration. Databind caches value serializers but builds
+     * a type serializer anew on every {@code findTypeSerializer}, resolving Op's subtypes each time:
+     * 12% of a warm leader's CPU when its slots held 2PC steps (JFR, docs/bench.md). Keyed by the
+     * configuration itself (identity: SerializationConfig does not override equals), as the frame and
+     * the log mappers alternate; a writer reconfigured on every call would fill it, so it stays small.
+     */
+    private static TypeSerializer opTypes(SerializerProvider p) throws IOException {
+        SerializationConfig config = p.getConfig();
+        TypeSerializer ts = OP_TYPES.get(config);
+        if (ts == null) {
+            ts = p.findTypeSerializer(p.constructType(Op.class));
+            if (OP_TYPES.size() >= 16) {
+                OP_TYPES.clear();
+            }
+            OP_TYPES.put(config, ts);
+        }
+        return ts;
     }
 
     /** {@code {"op":"transfer","from":F,"to":T,"amount":N}}; without the type id when another writes it. */

@@ -64,6 +64,40 @@ final class LogFormat {
         }
     }
 
+    /**
+     * Refuses, with IllegalArgumentException, UTF-8 bytes this log must not hold: the same rules as
+     * {@link #check} on the bytes a writer encoded (Jackson's output, appended without a round trip
+     * through a String): a JSON object, no raw control byte, well-formed UTF-8 (the reader's strict
+     * decoder refuses encoded surrogates and overlong forms, so this does too), at most
+     * {@link #RECORD_BYTES_MAX} bytes.
+     */
+    static void checkBody(byte[] body) {
+        if (body == null || body.length < 2 || body[0] != '{' || body[body.length - 1] != '}') {
+            throw new IllegalArgumentException("a log record must be a JSON object: "
+                    + (body == null ? "null" : abbreviate(new String(body, StandardCharsets.UTF_8))));
+        }
+        if (body.length > RECORD_BYTES_MAX) {
+            throw new IllegalArgumentException("a log record must be at most " + RECORD_BYTES_MAX + " bytes, not "
+                    + body.length);
+        }
+        boolean ascii = true;
+        for (int i = 0; i < body.length; i++) {
+            byte b = body[i];
+            if (b >= 0 && b < 0x20) {
+                throw new IllegalArgumentException(b == '\n' ? "a log record must not contain a newline (at byte " + i + ")"
+                        : "a log record must not contain a raw control character (at byte " + i + ")");
+            }
+            ascii &= b >= 0;
+        }
+        if (!ascii) {
+            try {
+                StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(body)); // reports, never replaces
+            } catch (CharacterCodingException e) {
+                throw new IllegalArgumentException("a log record must be well-formed UTF-8");
+            }
+        }
+    }
+
     /** The record's UTF-8 bytes, after {@link #check}. */
     static byte[] body(String json) {
         check(json);

@@ -267,16 +267,18 @@ public final class PaxosHost implements Transport.Listener {
         boolean wrote = false;
         try {
             for (Output o : outs) {
-                List<String> lines = encode(o.records());
+                List<byte[]> records = encodeBytes(o.records());
                 if (o.rewriting()) {
                     disk.sync(); // FileLog rewrites only a synced log; the rewrite supersedes these anyway
-                    disk.rewrite(lines);
+                    disk.rewriteBytes(records);
                     wrote = false;
                 } else {
-                    lines.forEach(disk::append);
-                    wrote |= !lines.isEmpty();
+                    records.forEach(disk::append);
+                    wrote |= !records.isEmpty();
                 }
-                tracePersist(lines);
+                if (Trace.get() != null) {
+                    tracePersist(asText(records));
+                }
             }
             if (wrote) {
                 disk.sync();
@@ -387,6 +389,25 @@ public final class PaxosHost implements Transport.Listener {
      * so the line is valid text the log accepts and reads back as the same string. The string
      * writer would keep the lone surrogate, the log would refuse the line, and the node would stop.
      */
+    /** Records as the log holds them, as UTF-8 JSON bytes (what the hot path appends). */
+    static List<byte[]> encodeBytes(List<Object> records) {
+        List<byte[]> out = new ArrayList<>(records.size());
+        for (Object r : records) {
+            try {
+                out.add(JSON.writeValueAsBytes(r));
+            } catch (JsonProcessingException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+        return out;
+    }
+
+    private static List<String> asText(List<byte[]> records) {
+        List<String> lines = new ArrayList<>(records.size());
+        records.forEach(r -> lines.add(new String(r, java.nio.charset.StandardCharsets.UTF_8)));
+        return lines;
+    }
+
     static List<String> encode(List<Object> records) {
         List<String> lines = new ArrayList<>(records.size());
         for (Object r : records) {

@@ -12,6 +12,8 @@ public final class TxnCheck {
     static final int TEXT_MAX = 256;
     static final long AMOUNT_MAX = Long.MAX_VALUE / 4;
     static final long NUMBER_MAX = 1L << 53;
+    /** A transaction id: the coordinator group, a dot, its number there (compiled once: every 2PC message has one). */
+    private static final java.util.regex.Pattern TXID = java.util.regex.Pattern.compile("[1-9][0-9]{0,2}\\.[1-9][0-9]{0,15}");
     /** The most steps a transaction takes (at its coordinator and in one PREPARE alike). */
     public static final int WRITES_MAX = 64;
     /** The longest refusal a NO vote carries: a guard's names a key and (the start of) its value. */
@@ -58,7 +60,7 @@ public final class TxnCheck {
 
     /** The coordinator group of {@code txid} if it is "G.N" with sane numbers, else -1. */
     private static int coordinator(String txid) {
-        if (txid == null || !txid.matches("[1-9][0-9]{0,2}\\.[1-9][0-9]{0,15}")) {
+        if (txid == null || !TXID.matcher(txid).matches()) {
             return -1;
         }
         return TxnTable.number(txid) > NUMBER_MAX ? -1 : TxnTable.coordinatorOf(txid);

@@ -34,6 +34,11 @@ class FileLogTest {
                 + i + "\"}";
     }
 
+    /** Records as the rewrite writes them: UTF-8 bytes. */
+    static List<byte[]> bodies(List<String> records) {
+        return records.stream().map(r -> r.getBytes(java.nio.charset.StandardCharsets.UTF_8)).toList();
+    }
+
     static List<String> recs(int from, int to) {
         List<String> out = new ArrayList<>();
         for (int i = from; i < to; i++) {
@@ -409,6 +414,32 @@ class FileLogTest {
     }
 
     @Test
+    void appendOfEncodedBytesRefusesWhatTheStringFormRefusesAndMalformedUtf8() throws IOException {
+        Path file = tmp.resolve("paxos.log");
+        List<byte[]> refused = new java.util.ArrayList<>();
+        for (String r : List.of("{\"a\":\"x\ny\"}", "{\"a\":1}\n", "[1]", "\"s\"", "", "{", "{\"a\":\"\tb\"}")) {
+            refused.add(r.getBytes(StandardCharsets.UTF_8));
+        }
+        refused.add(null);
+        refused.add(new byte[] {'{', '"', 'a', '"', ':', '"', (byte) 0xed, (byte) 0xa0, (byte) 0xbd, '"', '}'}); // a surrogate
+        refused.add(new byte[] {'{', '"', 'a', '"', ':', '"', (byte) 0xc0, (byte) 0xaf, '"', '}'}); // overlong '/'
+        refused.add(new byte[] {'{', '"', 'a', '"', ':', '"', (byte) 0xe2, (byte) 0x82, '"', '}'}); // cut short
+        try (FileLog log = FileLog.open(file)) {
+            for (byte[] r : refused) {
+                assertThrows(IllegalArgumentException.class, () -> log.append(r),
+                        r == null ? "null" : new String(r, StandardCharsets.ISO_8859_1));
+            }
+            assertThrows(IllegalArgumentException.class, () -> log.rewriteBytes(List.of(rec(0).getBytes(
+                    StandardCharsets.UTF_8), "{\"a\":\"\n\"}".getBytes(StandardCharsets.UTF_8))));
+            assertEquals(0, log.appendedSinceOpen());
+            log.append("{\"a\":\"é€😀\"}".getBytes(StandardCharsets.UTF_8));
+            log.append(rec(1));
+            log.sync();
+        }
+        assertEquals(List.of("{\"a\":\"é€😀\"}", rec(1)), reopen(file).records(), "bytes and strings make the same lines");
+    }
+
+    @Test
     void veryLongRecords() throws IOException {
         Path file = tmp.resolve("paxos.log");
         String big = "{\"blob\":\"" + "é€x".repeat(350_000) + "\"}";
@@ -475,19 +506,19 @@ class FileLogTest {
             log.sync();
 
             // crash after the temp file is written and forced, before the rename
-            log.writeTemp(recs(3, 5));
+            log.writeTemp(bodies(recs(3, 5)));
             assertTrue(Files.exists(temp));
             assertEquals(recs(0, 5), reopen(file).records());
             assertFalse(Files.exists(temp), "open deletes a leftover temp file");
 
             // crash while the temp file was being written: any part of it
-            log.writeTemp(recs(3, 5));
+            log.writeTemp(bodies(recs(3, 5)));
             Files.write(temp, Arrays.copyOf(Files.readAllBytes(temp), 17));
             assertEquals(recs(0, 5), reopen(file).records());
             assertFalse(Files.exists(temp));
 
             // crash after the rename: the new log, whole
-            log.install(log.writeTemp(recs(3, 5)), 2);
+            log.install(log.writeTemp(bodies(recs(3, 5))), 2);
             assertEquals(recs(3, 5), reopen(file).records());
         }
     }
