@@ -190,7 +190,7 @@ public final class Replica {
     /**
      * The checkpoint to serve catch-up from. Its JSON is built when a peer first needs it: building
      * it at every checkpoint copied the whole state once more, on every node, for a catch-up that
-     * seldom comes (a warm follower spent 7% of its CPU checkpointing, docs/bench.md).
+     * seldom comes.
      */
     private void taken(Durable.Checkpoint c) {
         checkpoint = c;

@@ -100,7 +100,7 @@ public final class HotJson {
     /**
      * Op's type serializer for {@code p}'s configuration. Databind caches value serializers but builds
      * a type serializer anew on every {@code findTypeSerializer}, resolving Op's subtypes each time:
-     * 12% of a warm leader's CPU when its slots held 2PC steps (JFR, docs/bench.md). Keyed by the
+     * 7-12% of a warm leader's JFR samples when its slots held 2PC steps (docs/bench.md). Keyed by the
      * configuration itself (identity: SerializationConfig does not override equals), as the frame and
      * the log mappers alternate; a writer reconfigured on every call would fill it, so it stays small.
      */

@@ -408,16 +408,9 @@ public final class PaxosHost implements Transport.Listener {
         return lines;
     }
 
+    /** The same as text, one line's JSON each. */
     static List<String> encode(List<Object> records) {
-        List<String> lines = new ArrayList<>(records.size());
-        for (Object r : records) {
-            try {
-                lines.add(new String(JSON.writeValueAsBytes(r), java.nio.charset.StandardCharsets.UTF_8));
-            } catch (JsonProcessingException e) {
-                throw new UncheckedIOException(e);
-            }
-        }
-        return lines;
+        return asText(encodeBytes(records));
     }
 
     @Override
