@@ -35,6 +35,8 @@ public final class PaxosNode implements Leader.Net {
     private final List<Request> parked = new ArrayList<>();
     /** The earliest tick at which a heartbeat may make this node ask the leader to catch it up again. */
     private long nextCatchUp = 0;
+    /** Per proposer, the tick before which an Accept below this node's checkpoint gets no catch-up reply. */
+    private final java.util.TreeMap<String, Long> catchUpServed = new java.util.TreeMap<>();
     /** The highest commit slot the leader's heartbeats announced: how far a catch-up must go. */
     private long commitHeard = 0;
     /** Two-phase commit with the other groups of a sharded cluster; null in a cluster of one group. */
@@ -312,9 +314,14 @@ public final class PaxosNode implements Leader.Net {
         }
         send(from, reply, out);
         long first = entries.stream().mapToLong(PValue::slot).min().orElse(Long.MAX_VALUE);
-        if (first < acceptor.forgottenBelow() && !from.equals(me)) {
+        if (first < acceptor.forgottenBelow() && !from.equals(me) && !(reply instanceof PaxosMsg.Nack)
+                && leader.now() >= catchUpServed.getOrDefault(from, 0L)) {
             // This acceptor checkpointed those slots away and will never accept them: they are decided,
-            // and the proposer, behind, must learn them from us or wait for ever on a majority.
+            // and the proposer, behind, must learn them from us or wait for ever on a majority. Once a
+            // retransmit interval, and never to a proposer this node refused (it learns from the new
+            // leader): a reply of up to a frame for every Accept a stale leader sent piled up 750 of
+            // them for a peer behind a partition, and the node ran out of heap (NetnsTest).
+            catchUpServed.put(from, leader.now() + cfg.retransmitTicks());
             send(from, replica.catchUp(first, cfg.catchUpBatch()), out);
         }
     }
