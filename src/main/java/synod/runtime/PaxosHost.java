@@ -384,12 +384,12 @@ public final class PaxosHost implements Transport.Listener {
     }
 
     /**
-     * A record's log line. Written as UTF-8 bytes first: that writer escapes a string that is not
-     * valid UTF-16 (a lone surrogate, which "\ud800" in a peer's JSON can carry in) as {@code \uD800},
-     * so the line is valid text the log accepts and reads back as the same string. The string
-     * writer would keep the lone surrogate, the log would refuse the line, and the node would stop.
+     * Records as the log holds them: UTF-8 JSON bytes, appended as they are. The bytes writer escapes
+     * a string that is not valid UTF-16 (a lone surrogate, which "\ud800" in a peer's JSON can carry
+     * in) as {@code \uD800}, so the line is valid text the log accepts and reads back as the same
+     * string. The string writer would keep the lone surrogate, the log would refuse the line, and the
+     * node would stop.
      */
-    /** Records as the log holds them, as UTF-8 JSON bytes (what the hot path appends). */
     static List<byte[]> encodeBytes(List<Object> records) {
         List<byte[]> out = new ArrayList<>(records.size());
         for (Object r : records) {
