@@ -314,14 +314,19 @@ public final class PaxosNode implements Leader.Net {
         }
         send(from, reply, out);
         long first = entries.stream().mapToLong(PValue::slot).min().orElse(Long.MAX_VALUE);
-        if (first < acceptor.forgottenBelow() && !from.equals(me) && !(reply instanceof PaxosMsg.Nack)
-                && leader.now() >= catchUpServed.getOrDefault(from, 0L)) {
+        boolean refused = reply instanceof PaxosMsg.Nack;
+        if (first < acceptor.forgottenBelow() && !from.equals(me)
+                && (!refused || leader.now() >= catchUpServed.getOrDefault(from, 0L))) {
             // This acceptor checkpointed those slots away and will never accept them: they are decided,
-            // and the proposer, behind, must learn them from us or wait for ever on a majority. Once a
-            // retransmit interval, and never to a proposer this node refused (it learns from the new
-            // leader): a reply of up to a frame for every Accept a stale leader sent piled up 750 of
-            // them for a peer behind a partition, and the node ran out of heap (NetnsTest).
-            catchUpServed.put(from, leader.now() + cfg.retransmitTicks());
+            // and the proposer, behind, must learn them from us or wait for ever on a majority. A
+            // refused (stale) proposer gets it once a retransmit interval: a reply of up to a frame for
+            // every Accept a stale leader sent piled up 750 of them for a peer behind a partition, and
+            // the node ran out of heap (NetnsTest). It is still caught up, for it may answer clients
+            // from what it applied; and the current leader, at once, as before: pacing it slowed a
+            // resharding enough that clients chased moving items past their hop limit (ReshardLiveTest).
+            if (refused) {
+                catchUpServed.put(from, leader.now() + cfg.retransmitTicks());
+            }
             send(from, replica.catchUp(first, cfg.catchUpBatch()), out);
         }
     }
