@@ -105,13 +105,13 @@ public final class Services implements StateMachine {
             return move(client, seq, m);
         }
         if (op instanceof Op.Balance b) {
+            Result busy = busy(b.account());
+            if (busy != null) {
+                return busy;
+            }
             int home = placement.groupOf(b.account());
             if (placement.sharded() && home != 0 && home != group) {
                 return new Result.Elsewhere(b.account(), home);
-            }
-            String holder = txns.lockHolder(b.account());
-            if (holder != null) {
-                return new Result.Busy(b.account() + " is locked by transaction " + holder);
             }
         }
         return bank.apply(op);
@@ -126,7 +126,8 @@ public final class Services implements StateMachine {
             int from = placement.groupOf(t.from());
             int to = placement.groupOf(t.to());
             if (from != group) {
-                return from == 0 ? new Result.Aborted("no account " + t.from() + " in group " + group)
+                Result busy = busy(t.from());
+                return busy != null ? busy : from == 0 ? new Result.Aborted("no account " + t.from() + " in group " + group)
                         : new Result.Elsewhere(t.from(), from);
             }
             if (to == 0) {
@@ -142,12 +143,25 @@ public final class Services implements StateMachine {
             }
         }
         for (String item : List.of(t.from(), t.to())) {
-            String holder = txns.lockHolder(item);
-            if (holder != null) {
-                return new Result.Busy(item + " is locked by transaction " + holder);
+            Result busy = busy(item);
+            if (busy != null) {
+                return busy;
             }
         }
         return bank.apply(t);
+    }
+
+    /**
+     * Busy if a transaction in progress here holds {@code item}, else null. Asked before "it is
+     * elsewhere": a group taking an account over holds it locked from its prepare to the decision,
+     * while its placement still names the giver, and the giver, once it has decided, names the taker.
+     * Answering "elsewhere" there would send a client back to the giver, whose recorded answer sends
+     * it back here, until it gives up; busy has it retry here, where the decision makes the account
+     * this group's.
+     */
+    private Result busy(String item) {
+        String holder = txns.lockHolder(item);
+        return holder == null ? null : new Result.Busy(item + " is locked by transaction " + holder);
     }
 
     /**
@@ -163,7 +177,8 @@ public final class Services implements StateMachine {
             return new Result.Aborted("no account " + m.account() + " to move");
         }
         if (home != group) {
-            return new Result.Elsewhere(m.account(), home);
+            Result busy = busy(m.account());
+            return busy != null ? busy : new Result.Elsewhere(m.account(), home);
         }
         if (m.to() < 1 || m.to() > groups || m.to() == group) {
             return new Result.Aborted("cannot move " + m.account() + " from group " + group + " to group " + m.to()

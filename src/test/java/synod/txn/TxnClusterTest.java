@@ -209,8 +209,11 @@ class TxnClusterTest {
         assertEquals("1.1", s.txns().lockHolder("2"));
         assertEquals(Long.valueOf(10), s.bank().balance("2"), "taken over, tentatively");
         assertEquals(1, s.placement().groupOf("2"), "still group 1's until the decision");
-        assertEquals(new Result.Elsewhere("2", 1), s.apply("x", 1, new Op.Balance("2")).result(),
-                "a read of it is group 1's business until the decision");
+        // group 1, once decided, sends clients here: sending them back would have them go round
+        assertInstanceOf(Result.Busy.class, s.apply("x", 1, new Op.Balance("2")).result(), "a read waits for the decision");
+        assertInstanceOf(Result.Busy.class, s.apply("x", 2, new Op.Transfer("2", "3001", 1)).result(),
+                "as does a transfer from it");
+        assertInstanceOf(Result.Busy.class, s.apply("x", 3, new Op.Move("2", 1)).result(), "and a move of it");
         s.apply("#2pc", 0, new Op.Txn(new TxnEntry.Decide("1.1", false, null, 0)));
         assertNull(s.bank().balance("2"), "the abort takes it back");
         assertNull(s.txns().lockHolder("2"));
