@@ -127,35 +127,64 @@ public final class ClosedLoop {
     static final int STEADY_WINDOWS = 3;
 
     /**
-     * Unmeasured load until throughput stops rising: windows of {@link #STEADY_WINDOW_SECONDS} at
-     * {@code clients}, until {@link #STEADY_WINDOWS} windows in a row set no new high (none beats
-     * the best before them by more than {@link #STEADY_WITHIN}: one slow window on a busy machine
-     * is not the end of warming), for at least {@code minSeconds} and at most {@code maxSeconds}. A fixed warm-up measured nine
-     * sharded nodes on two cores while they still compiled: their throughput went on rising for more
-     * than a minute. {@code window} makes window i's target. Returns the windows' rates, so that a
-     * report can say how long warming took.
+     * The compilers' share of the servers' CPU in a warm-up window under which they count as done:
+     * C2 goes on compiling the odd method for as long as a JVM runs, but while it takes more than
+     * this, the nodes have hot code still interpreted or in C1's profiling form.
      */
-    public static List<Double> warmUntilSteady(java.util.function.IntFunction<Target> window, int clients,
-                                               long minSeconds, long maxSeconds) throws Exception {
+    static final double COMPILING_DONE = 0.05;
+
+    /** A warm-up's windows: each one's rate, and the share of the servers' CPU their compilers took (NaN: unknown). */
+    public record Warm(List<Double> rates, List<Double> compiling) {
+        public long seconds() {
+            return rates.size() * (STEADY_WINDOW_SECONDS + WARMUP_MILLIS / 1000);
+        }
+
+        /** As a report shows it: how long, the rates, the compilers' shares. */
+        public String describe() {
+            return String.format("%d s: %s ops/s; compilers' share of the nodes' CPU %s", seconds(),
+                    String.join(" ", rates.stream().map(r -> String.format("%.0f", r)).toList()),
+                    String.join(" ", compiling.stream().map(c -> c.isNaN() ? "?" : String.format("%.0f%%", 100 * c))
+                            .toList()));
+        }
+    }
+
+    /**
+     * Unmeasured load until the servers are compiled and throughput stops rising: windows of {@link
+     * #STEADY_WINDOW_SECONDS} at {@code clients}, until the servers' JIT compilers took under {@link
+     * #COMPILING_DONE} of their CPU in the last window and {@link #STEADY_WINDOWS} windows in a row
+     * set no new high (none beats the best before them by more than {@link #STEADY_WITHIN}: one slow
+     * window on a busy machine is not the end of warming), for at least {@code minSeconds} and at
+     * most {@code maxSeconds}. Throughput alone is not enough: nine sharded nodes on two cores compile
+     * for minutes, their compilers then take up to half the machine, and throughput can stall on a
+     * plateau meanwhile (a run measured that plateau at a fifth of the compiled rate). {@code window}
+     * makes window i's target; {@code servers} are the processes serving it.
+     */
+    public static Warm warmUntilSteady(java.util.function.IntFunction<Target> window, int clients, long minSeconds,
+                                       long maxSeconds, List<ProcessHandle> servers) throws Exception {
         List<Double> rates = new ArrayList<>();
+        List<Double> compiling = new ArrayList<>();
         long spent = 0;
         while (spent < maxSeconds) {
+            JitWatch.Ticks before = JitWatch.ticks(servers);
             // A target of its own each window: each run numbers its requests from 1 again, and a
             // client id reused with old numbers would be answered from the reply cache, or not at all.
             try (Target t = window.apply(rates.size())) {
                 rates.add(run(t, clients, STEADY_WINDOW_SECONDS).checked("warm-up").opsPerSecond());
             }
+            JitWatch.Ticks after = JitWatch.ticks(servers);
+            compiling.add(before == null || after == null ? Double.NaN : after.compilerShareSince(before));
             spent += STEADY_WINDOW_SECONDS + WARMUP_MILLIS / 1000;
             int n = rates.size();
-            if (spent >= minSeconds && n > STEADY_WINDOWS) {
-                double before = rates.subList(0, n - STEADY_WINDOWS).stream().mapToDouble(Double::doubleValue).max().orElse(0);
+            boolean compiled = !(compiling.get(n - 1) >= COMPILING_DONE); // unknown counts as compiled
+            if (spent >= minSeconds && n > STEADY_WINDOWS && compiled) {
+                double best = rates.subList(0, n - STEADY_WINDOWS).stream().mapToDouble(Double::doubleValue).max().orElse(0);
                 double recent = rates.subList(n - STEADY_WINDOWS, n).stream().mapToDouble(Double::doubleValue).max().orElse(0);
-                if (recent <= before * (1 + STEADY_WITHIN)) {
+                if (recent <= best * (1 + STEADY_WITHIN)) {
                     break;
                 }
             }
         }
-        return rates;
+        return new Warm(rates, compiling);
     }
 
     public static Run run(Target target, int clients, long seconds) throws InterruptedException {

@@ -41,11 +41,11 @@ public final class ReshardEffectBench {
         try (PaxosCluster cluster = ShardBench.shardedCluster(setup)) {
             ShardBench.open(cluster, ShardBench.GROUPS);
             BenchProgress.phase("warming up");
-            List<Double> rates = ClosedLoop.warmUntilSteady(w -> new Transfers(cluster, "warm" + w + "-", clients, null),
-                    clients, ClosedLoop.PRIME_SECONDS, ShardBench.WARM_SECONDS_MAX);
+            ClosedLoop.Warm warm = ClosedLoop.warmUntilSteady(w -> new Transfers(cluster, "warm" + w + "-", clients, null),
+                    clients, ClosedLoop.PRIME_SECONDS, ShardBench.WARM_SECONDS_MAX,
+                    ProcessHandle.current().descendants().toList());
             BenchProgress.clear();
-            System.out.printf("(warmed %d s: %s ops/s)%n", rates.size() * (ClosedLoop.STEADY_WINDOW_SECONDS + 1),
-                    String.join(" ", rates.stream().map(r -> String.format("%.0f", r)).toList()));
+            System.out.printf("(warmed %s)%n", warm.describe());
             List<List<String>> history = Collections.synchronizedList(new ArrayList<>());
             Phase before = phase(cluster, "before", clients, seconds, history);
 

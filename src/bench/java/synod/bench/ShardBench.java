@@ -32,7 +32,7 @@ public final class ShardBench {
     static final int ITEMS_PER_GROUP = 3000;
     private static final long BALANCE = 1_000_000_000L;
     /** The longest warm-up: past it the figures are taken anyway, and the warm-up line shows the trend. */
-    static final long WARM_SECONDS_MAX = 180;
+    static final long WARM_SECONDS_MAX = 300;
     /** The seed of the hot items' scramble and of the saved file. */
     static final long SEED = 535;
 
@@ -295,12 +295,10 @@ public final class ShardBench {
         // one group's three to compile what they run, so both warm until their throughput is steady.
         String which = groups > 1 ? "sharded" : "1 group";
         BenchProgress.phase(which + ", warming up");
-        List<Double> rates = ClosedLoop.warmUntilSteady(w -> new Requests(cluster, "warm" + w + "-", gen, 64),
-                64, ClosedLoop.PRIME_SECONDS, WARM_SECONDS_MAX);
+        ClosedLoop.Warm warm = ClosedLoop.warmUntilSteady(w -> new Requests(cluster, "warm" + w + "-", gen, 64),
+                64, ClosedLoop.PRIME_SECONDS, WARM_SECONDS_MAX, ProcessHandle.current().descendants().toList());
         BenchProgress.clear();
-        System.out.printf("(%s warmed %d s: %s ops/s; load average %s)%n", which,
-                rates.size() * (ClosedLoop.STEADY_WINDOW_SECONDS + 1),
-                String.join(" ", rates.stream().map(r -> String.format("%.0f", r)).toList()), loadAverage());
+        System.out.printf("(%s warmed %s; load average %s)%n", which, warm.describe(), loadAverage());
         double idle = idleNodeCpu();
         List<Point> runs = new ArrayList<>();
         for (int n : clients) {
