@@ -54,7 +54,14 @@ public final class Transport implements AutoCloseable {
                            long backoffMaxMillis, long bufferBytesMax) {
         /** Sized for a node's default 64 MB heap: what is buffered, its decoded copy and the node's state fit. */
         public static final long BUFFER_BYTES_MAX = 16L << 20;
-        public static final Settings DEFAULT = new Settings(10_000, 10_000, 256L << 20, 20, 2_000, BUFFER_BYTES_MAX);
+        /**
+         * Bytes one peer may have queued for it, written or waiting for its link: a quarter of this
+         * JVM's heap (16 MB on a node's default 64 MB), room for a checkpoint sent in parts. Past it
+         * the frames are dropped (every protocol resends) rather than let a peer that stops reading,
+         * or a link that stays down, take the heap.
+         */
+        public static final long OUT_BYTES_MAX = Math.max(4L << 20, Runtime.getRuntime().maxMemory() / 4);
+        public static final Settings DEFAULT = new Settings(10_000, 10_000, OUT_BYTES_MAX, 20, 2_000, BUFFER_BYTES_MAX);
 
         public Settings(long stallMillis, long helloMillis, long outBytesMax, long backoffMinMillis,
                         long backoffMaxMillis) {
@@ -75,6 +82,7 @@ public final class Transport implements AutoCloseable {
         final InetSocketAddress address;
         final boolean redial;
         final ArrayDeque<ByteBuffer> waiting = new ArrayDeque<>();
+        long waitingBytes;
         Connection conn;
         boolean up;
         int failures;
@@ -180,8 +188,11 @@ public final class Transport implements AutoCloseable {
         if (link != null && !link.up) {
             if (stamp != null) {
                 link.waiting.add(stamp);
+                link.waitingBytes += stamp.remaining();
             }
             link.waiting.add(frame);
+            link.waitingBytes += frame.remaining();
+            dropIfOver(link);
             return true;
         }
         Connection c = link != null ? link.conn : in;
@@ -243,11 +254,27 @@ public final class Transport implements AutoCloseable {
     private void linkUp(Link link, Connection c) throws IOException {
         link.up = true;
         link.failures = 0;
-        for (ByteBuffer b = link.waiting.poll(); b != null; b = link.waiting.poll()) {
-            write(c, b);
+        link.waitingBytes = 0;
+        for (ByteBuffer b = link.waiting.poll(); b != null && link.conn == c; b = link.waiting.poll()) {
+            write(c, b); // (a write past the limit fails the connection, and its frames wait again)
         }
         LOG.info("linked to {} at {}", link.peer, link.address);
         listener.onLinked(link.peer);
+    }
+
+    /**
+     * Drops every frame waiting for a link that holds more than a peer may ({@link
+     * Settings#outBytesMax}): all of them, so a traced frame never loses its stamp, and the oldest
+     * are the stalest anyway. Nothing is lost for good: every protocol resends what is not answered.
+     */
+    private void dropIfOver(Link link) {
+        if (link.waitingBytes > settings.outBytesMax()) {
+            LOG.warn("link to {} is down with {} bytes ({} frames) waiting for it, over the {} a peer may hold:"
+                    + " dropped them (they are resent)", link.peer, link.waitingBytes, link.waiting.size(),
+                    settings.outBytesMax());
+            link.waiting.clear();
+            link.waitingBytes = 0;
+        }
     }
 
     private void linkFailed(Link link, Connection c, String why) {
@@ -260,7 +287,9 @@ public final class Transport implements AutoCloseable {
         List<ByteBuffer> resend = c.unsent();
         for (int i = resend.size() - 1; i >= 0; i--) {
             link.waiting.addFirst(resend.get(i));
+            link.waitingBytes += resend.get(i).remaining();
         }
+        dropIfOver(link);
         c.close();
         all.remove(c);
         paused.remove(c);

@@ -419,6 +419,40 @@ class TransportTest {
     }
 
     /**
+     * A link that stays down holds at most what a peer may ({@code outBytesMax}): past it the
+     * frames waiting are dropped, not kept until the heap runs out, and once the peer is up what
+     * was sent after the last drop arrives, in order, and the link carries on.
+     */
+    @Test
+    void aLinkThatStaysDownDropsWhatWaitsPastTheLimit() throws Exception {
+        Node a = track(new Node("a", new Transport.Settings(STALL, HELLO, 4_096, 10, 100)));
+        int target;
+        try (ServerSocket reserved = reserve()) {
+            target = reserved.getLocalPort(); // closed again at once: nothing listens there yet
+        }
+        int sent = 1_000; // about 50 bytes a frame: twelve times the limit
+        a.onLoop(() -> {
+            a.transport.connect("b", new InetSocketAddress("127.0.0.1", target), true);
+            for (int i = 0; i < sent; i++) {
+                assertTrue(a.transport.send("b", new BankMsg.Transfer(i)));
+            }
+            return null;
+        });
+        Node b = track(new Node("b", FAST));
+        assertEquals(target, b.listen(target));
+        assertEquals(new Event("linked", "b", null), a.rec.next());
+        assertTrue(b.rec.next().message() instanceof Control.Hello);
+        int first = (int) ((BankMsg.Transfer) b.rec.next().message()).amount();
+        assertTrue(first > 0 && first < sent - 10, "the oldest were dropped, the last ones kept: first kept " + first);
+        for (int i = first + 1; i < sent; i++) {
+            assertEquals(Event.msg("a", new BankMsg.Transfer(i)), b.rec.next());
+        }
+        a.onLoop(() -> a.transport.send("b", new BankMsg.Transfer(sent)));
+        assertEquals(Event.msg("a", new BankMsg.Transfer(sent)), b.rec.next());
+        assertFalse(a.crashed.isDone());
+    }
+
+    /**
      * A peer that stops reading, then dies: what the kernel took is lost with the connection, but
      * every frame still queued in the transport, including one half written, goes again whole and in
      * order on the next connection.
