@@ -54,6 +54,13 @@ public final class TxnAgent {
     private final TreeMap<String, TreeMap<Integer, TxnMsg.Vote>> votes = new TreeMap<>();
     /** Coordinated transactions whose decision this leader has proposed and not yet seen executed. */
     private final TreeSet<String> deciding = new TreeSet<>();
+    /**
+     * Acknowledgements heard since the last tick, proposed together at the next one: an ack only lets
+     * the record go, so it may wait a tick, and alone it would cost a slot (a force on every node and a
+     * round of messages) for each acknowledgement that arrives by itself, as most do. Soft: a new
+     * leader resends the decisions and hears the acks again.
+     */
+    private final TreeMap<String, TxnEntry.Ack> acksDue = new TreeMap<>();
     private boolean leading;
     private long now;
 
@@ -75,6 +82,8 @@ public final class TxnAgent {
         if (!leading) {
             return;
         }
+        acksDue.forEach((name, a) -> net.propose(name, a, out));
+        acksDue.clear();
         for (String txid : List.copyOf(timers.keySet())) {
             Timer t = timers.get(txid);
             if (t != null && now - t.lastSent >= timing.retransmitTicks()) {
@@ -119,7 +128,7 @@ public final class TxnAgent {
         } else if (m instanceof TxnMsg.Ack a) {
             TxnTable.Coord c = table.coord(a.txid());
             if (c != null && c.decided() && !c.acks().contains(a.group())) {
-                net.propose("#2pc/" + a.txid() + "/ack/" + a.group(), new TxnEntry.Ack(a.txid(), a.group()), out);
+                acksDue.put("#2pc/" + a.txid() + "/ack/" + a.group(), new TxnEntry.Ack(a.txid(), a.group()));
             }
         } else if (m instanceof TxnMsg.Inquire q) {
             TxnTable.Coord c = table.coord(q.txid());
@@ -138,6 +147,7 @@ public final class TxnAgent {
         timers.clear();
         votes.clear();
         deciding.clear();
+        acksDue.clear();
         if (leader) {
             resume(out);
         }
