@@ -403,19 +403,28 @@ class TransportTest {
             }
         }
         assertEquals(Event.down("b", true), a.rec.next());
-        a.onLoop(() -> {
-            for (int i = 0; i < 100; i++) {
-                assertTrue(a.transport.send("b", new BankMsg.Transfer(i)));
-            }
-            return null;
-        });
-        Node b = track(new Node("b", FAST));
-        assertEquals(target, b.listen(target));
-        assertEquals(new Event("linked", "b", null), a.rec.next());
-        assertTrue(b.rec.next().message() instanceof Control.Hello);
+        a.onLoop(() -> sendTransfers(a, 100));
+        Node b = peerComesUp(a, target);
         for (int i = 0; i < 100; i++) {
             assertEquals(Event.msg("a", new BankMsg.Transfer(i)), b.rec.next());
         }
+    }
+
+    /** Sends Transfer(0) .. Transfer(n - 1) to "b"; loop thread. */
+    private static Void sendTransfers(Node a, int n) {
+        for (int i = 0; i < n; i++) {
+            assertTrue(a.transport.send("b", new BankMsg.Transfer(i)));
+        }
+        return null;
+    }
+
+    /** Node "b" listens at {@code port}; {@code a}'s link to it comes up and says Hello. */
+    private Node peerComesUp(Node a, int port) throws Exception {
+        Node b = track(new Node("b", FAST));
+        assertEquals(port, b.listen(port));
+        assertEquals(new Event("linked", "b", null), a.rec.next());
+        assertTrue(b.rec.next().message() instanceof Control.Hello);
+        return b;
     }
 
     /**
@@ -433,15 +442,9 @@ class TransportTest {
         int sent = 1_000; // about 50 bytes a frame: twelve times the limit
         a.onLoop(() -> {
             a.transport.connect("b", new InetSocketAddress("127.0.0.1", target), true);
-            for (int i = 0; i < sent; i++) {
-                assertTrue(a.transport.send("b", new BankMsg.Transfer(i)));
-            }
-            return null;
+            return sendTransfers(a, sent);
         });
-        Node b = track(new Node("b", FAST));
-        assertEquals(target, b.listen(target));
-        assertEquals(new Event("linked", "b", null), a.rec.next());
-        assertTrue(b.rec.next().message() instanceof Control.Hello);
+        Node b = peerComesUp(a, target);
         int first = (int) ((BankMsg.Transfer) b.rec.next().message()).amount();
         assertTrue(first > 0 && first < sent - 10, "the oldest were dropped, the last ones kept: first kept " + first);
         for (int i = first + 1; i < sent; i++) {
