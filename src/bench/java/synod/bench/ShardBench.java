@@ -292,7 +292,7 @@ public final class ShardBench {
             throws Exception {
         ShardMix.Generator gen = mix.generator(groups, ITEMS_PER_GROUP, SEED);
         // Nine node JVMs share two cores and each sees a third of the load: they take far longer than
-        // one group's three to compile what they run, so both warm until their throughput is steady.
+        // one group's three to compile what they run, so both warm until compiled and steady.
         String which = groups > 1 ? "sharded" : "1 group";
         BenchProgress.phase(which + ", warming up");
         ClosedLoop.Warm warm = ClosedLoop.warmUntilSteady(w -> new Requests(cluster, "warm" + w + "-", gen, 64),

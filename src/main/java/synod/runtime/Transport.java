@@ -254,8 +254,9 @@ public final class Transport implements AutoCloseable {
     private void linkUp(Link link, Connection c) throws IOException {
         link.up = true;
         link.failures = 0;
-        link.waitingBytes = 0;
-        for (ByteBuffer b = link.waiting.poll(); b != null && link.conn == c; b = link.waiting.poll()) {
+        while (!link.waiting.isEmpty() && link.conn == c) {
+            ByteBuffer b = link.waiting.poll();
+            link.waitingBytes -= b.remaining();
             write(c, b); // (a write past the limit fails the connection, and its frames wait again)
         }
         LOG.info("linked to {} at {}", link.peer, link.address);
