@@ -215,11 +215,8 @@ public final class Services implements StateMachine {
         if (elsewhere(key) != null) {
             return new Result.Elsewhere(key, KvShard.groupOf(key, groups));
         }
-        String holder = txns.lockHolder(key);
-        if (holder != null) {
-            return new Result.Busy(key + " is locked by transaction " + holder);
-        }
-        return kv.apply(op);
+        Result busy = busy(key);
+        return busy != null ? busy : kv.apply(op);
     }
 
     /**
