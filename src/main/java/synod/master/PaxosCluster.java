@@ -52,6 +52,8 @@ public final class PaxosCluster implements Transport.Listener, AutoCloseable {
     /** Nodes connected to this master now, whoever started them (this master, or a person). */
     private final Set<String> connected = ConcurrentHashMap.newKeySet();
     private final Map<Long, CompletableFuture<List<String>>> queries = new ConcurrentHashMap<>();
+    /** The Frozen answers a FLUSH waits for, by node ({@link #flush}); empty between FLUSHes. */
+    private volatile Map<String, CompletableFuture<Void>> frozen = Map.of();
     private final ClientSession clients;
     private final AtomicLong seq = new AtomicLong();
     private volatile List<String> live = List.of();
@@ -216,7 +218,11 @@ public final class PaxosCluster implements Transport.Listener, AutoCloseable {
         if (groups > 0) {
             throw new ClusterException("a cluster is already running");
         }
-        wipeAll(g * r);
+        List<String> all = new ArrayList<>();
+        for (int k = 1; k <= g * r; k++) {
+            all.add("n" + k);
+        }
+        wipeAll(all);
         groups = g;
         replicas = r;
         synod.runtime.Layout layout = synod.runtime.Layout.of(g, r);
@@ -229,13 +235,25 @@ public final class PaxosCluster implements Transport.Listener, AutoCloseable {
             }
         }
         LOG.info("starting {} groups of {} nodes", g, r);
-        for (int k = 1; k <= g * r; k++) {
-            spawn("n" + k);
+        startNodes(all, List.of());
+    }
+
+    /**
+     * Spawns {@code fresh} (their logs wiped) and waits for a Hello from each of them and of
+     * {@code resetting} (nodes told to {@link Control.Reset}, which dial anew). If any fails, every
+     * failure is reported and the whole cluster is stopped.
+     */
+    private void startNodes(List<String> fresh, List<String> resetting) throws ClusterException {
+        for (String id : fresh) {
+            spawn(id);
         }
         List<String> failures = new ArrayList<>();
-        for (int k = 1; k <= g * r; k++) {
+        List<String> all = new ArrayList<>(resetting);
+        all.addAll(fresh);
+        all.sort(Comparator.comparingInt(ClusterConfig::number));
+        for (String id : all) {
             try {
-                awaitHello("n" + k);
+                awaitHello(id);
             } catch (ClusterException e) {
                 failures.add(e.getMessage());
             }
@@ -247,21 +265,21 @@ public final class PaxosCluster implements Transport.Listener, AutoCloseable {
     }
 
     /**
-     * Wipes the logs of n1..nN, each while holding its lock, so that no node can start on it
+     * Wipes the logs of {@code ids}, each while holding its lock, so that no node can start on it
      * meanwhile; or, if any of them is held by a running node, refuses before wiping any, naming
      * every such node, its pid and how to stop it.
      */
-    private void wipeAll(int n) throws ClusterException {
+    private void wipeAll(List<String> ids) throws ClusterException {
         List<synod.runtime.NodeLock> held = new ArrayList<>();
         try {
             List<String> running = new ArrayList<>();
             List<String> pids = new ArrayList<>();
-            for (int k = 1; k <= n; k++) {
-                Path dir = logs.resolve("n" + k);
+            for (String id : ids) {
+                Path dir = logs.resolve(id);
                 synod.runtime.NodeLock lock = synod.runtime.NodeLock.tryTake(dir);
                 if (lock == null) {
                     pids.add(synod.runtime.NodeLock.pidOf(dir));
-                    running.add("n" + k + " (pid " + pids.get(pids.size() - 1) + ")");
+                    running.add(id + " (pid " + pids.get(pids.size() - 1) + ")");
                 } else {
                     held.add(lock);
                 }
@@ -273,8 +291,8 @@ public final class PaxosCluster implements Transport.Listener, AutoCloseable {
                         + (one ? "holds its" : "hold their") + " logs; stop " + (one ? "it" : "them") + " with: kill "
                         + String.join(" ", pids));
             }
-            for (int k = 1; k <= n; k++) {
-                wipe(logs.resolve("n" + k));
+            for (String id : ids) {
+                wipe(logs.resolve(id));
             }
         } catch (IOException e) {
             throw new ClusterException("cannot lock the logs in " + logs + ": " + e.getMessage(), e);
@@ -442,6 +460,16 @@ public final class PaxosCluster implements Transport.Listener, AutoCloseable {
                 LOG.warn("pid {} did not exit after kill -9: {}", h.pid(), e.toString());
             }
         }
+        forgetClients();
+        processes.clear();
+        hellos.clear();
+        connected.clear();
+        forgetSettings();
+        LOG.info("stopped every node ({})", all);
+    }
+
+    /** Every client request forgotten (on the loop thread), so none can reach the next cluster. */
+    private void forgetClients() {
         CompletableFuture<Void> cleared = new CompletableFuture<>();
         loop.execute(() -> {
             clients.clear();
@@ -449,9 +477,10 @@ public final class PaxosCluster implements Transport.Listener, AutoCloseable {
             cleared.complete(null);
         });
         cleared.join();
-        processes.clear();
-        hellos.clear();
-        connected.clear();
+    }
+
+    /** What the master told the stopped cluster (live set, loss, latency, placement), forgotten. */
+    private void forgetSettings() {
         live = List.of();
         dropRate = 0;
         delay = new long[] {0, 0};
@@ -459,7 +488,81 @@ public final class PaxosCluster implements Transport.Listener, AutoCloseable {
         placement = new synod.app.Placement();
         groups = 0;
         replicas = 0;
-        LOG.info("stopped every node ({})", all);
+    }
+
+    /**
+     * A FLUSH (CSE535 Project 3): the cluster of G groups of R afresh on wiped logs, as {@link #stop}
+     * then {@link #start} make it, but keeping the JVMs of the nodes this master spawned that are
+     * still up, with their compiled code: a JVM start is most of what a FLUSH costs. Every such node
+     * is first frozen ({@link Control.Freeze}: it closes every connection but the master's, dials
+     * no peer, sends nothing) and only once all have said so is any reset, so that no message of
+     * the old cluster can reach a node of the new one. A node that does not answer in time, and
+     * every other node (killed, started by hand), is killed and started anew as {@link #stop} does.
+     */
+    public void flush(int g, int r) throws ClusterException {
+        List<String> kept = groups == g && replicas == r ? reusable() : List.of();
+        if (kept.isEmpty()) {
+            stop();
+            start(g, r);
+            return;
+        }
+        Map<String, CompletableFuture<Void>> acks = new java.util.TreeMap<>();
+        kept.forEach(id -> acks.put(id, new CompletableFuture<>()));
+        frozen = acks;
+        loop.execute(() -> kept.forEach(id -> transport.send(id, new Control.Freeze())));
+        List<String> reset = new ArrayList<>();
+        for (String id : kept) {
+            try {
+                acks.get(id).get(cfg.startMillis(), TimeUnit.MILLISECONDS);
+                reset.add(id);
+            } catch (Exception e) {
+                LOG.warn("{} did not answer the Freeze ({}): killed and started anew", id, e.toString());
+            }
+        }
+        frozen = Map.of();
+        Set<String> others = new java.util.TreeSet<>(processes.keySet());
+        others.addAll(connected);
+        for (String id : others) {
+            if (!reset.contains(id)) {
+                kill(id); // every node not frozen is gone before any is reset
+                processes.remove(id);
+            }
+        }
+        forgetClients();
+        connected.removeIf(id -> !reset.contains(id));
+        CompletableFuture<Void> asked = new CompletableFuture<>();
+        loop.execute(() -> {
+            for (String id : reset) {
+                hellos.put(id, new CompletableFuture<>());
+                transport.send(id, new Control.Reset());
+            }
+            asked.complete(null);
+        });
+        asked.join();
+        List<String> fresh = new ArrayList<>();
+        for (int k = 1; k <= g * r; k++) {
+            if (!reset.contains("n" + k)) {
+                fresh.add("n" + k);
+            }
+        }
+        forgetSettings();
+        wipeAll(fresh);
+        groups = g;
+        replicas = r;
+        startNodes(fresh, reset);
+        LOG.info("FLUSH: reset {} in their JVMs, started {} anew", reset, fresh);
+    }
+
+    /** The nodes this master spawned that are up and connected: their JVMs can be reset in place. */
+    private List<String> reusable() {
+        List<String> ids = new ArrayList<>();
+        processes.forEach((id, p) -> {
+            if (p.isAlive() && connected.contains(id)) {
+                ids.add(id);
+            }
+        });
+        ids.sort(Comparator.comparingInt(ClusterConfig::number));
+        return ids;
     }
 
     /**
@@ -710,6 +813,12 @@ public final class PaxosCluster implements Transport.Listener, AutoCloseable {
             }
             connected.add(from);
             h.complete(null);
+        } else if (m instanceof Control.Frozen) {
+            CompletableFuture<Void> f = frozen.get(from);
+            if (f == null) {
+                throw new BadMessage(from + " says it is frozen, but was not asked to freeze");
+            }
+            f.complete(null);
         } else if (m instanceof Control.QueryReply q) {
             CompletableFuture<List<String>> f = queries.get(q.seq());
             if (f != null) {

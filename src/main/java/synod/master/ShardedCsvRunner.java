@@ -22,14 +22,16 @@ import synod.runtime.Layout;
 /**
  * Runs a CSE535 Project 3 file: items 1..9000 range-sharded over 3 groups of 3 nodes (5 groups of 5
  * for a set whose Live Nodes name a node above n9; {@code --layout GxR} forces one layout for every
- * set), each item starting with 10. Every set begins with a FLUSH: every node is killed and reaped,
- * the client requests forgotten, the logs wiped, and a fresh cluster started, whose groups' first
- * nodes (n1, n4, n7) are made to lead; only then are the nodes outside Live Nodes cut off.
+ * set), each item starting with 10. Every set begins with a FLUSH: every node is frozen and reset
+ * in its JVM (or killed and started anew: one that is down or does not answer), the client
+ * requests forgotten, the logs wiped, and a fresh cluster started, whose groups' first nodes (n1,
+ * n4, n7) are made to lead; only then are the nodes outside Live Nodes cut off.
  *
  * <p>Within a set each client (the sender S) submits its own transactions in file order while the
  * clients run concurrently ({@link SetRun}); F(n), R(n) and LF are barriers. A request still
  * undecided when its set ends is reported aborted: its group had no majority (or it waited behind
- * one that did not), and the next FLUSH kills every node before any restart, so it can never execute.
+ * one that did not), and the next FLUSH freezes or kills every node before any starts again, so it
+ * can never execute.
  */
 public final class ShardedCsvRunner {
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(ShardedCsvRunner.class);
@@ -139,17 +141,16 @@ public final class ShardedCsvRunner {
     }
 
     /**
-     * FLUSH: kill and reap every node, forget every request, start the layout afresh on wiped logs,
+     * FLUSH: freeze and reset every node ({@link PaxosCluster#flush}), forget every request, start the layout afresh on wiped logs,
      * make each group's first live node lead, open every item with 10 and tell every group the
      * placement, wait until every node has applied that, and only then cut off the nodes outside
      * {@code live}.
      */
     private void flush(Layout layout, List<String> live) throws ClusterException {
         long t0 = System.nanoTime();
-        cluster.stop();
         int g = layout.groups().size();
         int r = layout.group(1).size();
-        cluster.start(g, r);
+        cluster.flush(g, r);
         long started = System.nanoTime();
         cluster.printModifiedOnly(true);
         elect(layout, live);

@@ -67,6 +67,23 @@ public sealed interface Control extends Message {
      */
     record Campaign() implements Control {}
 
+    /**
+     * Master, the first half of a FLUSH that keeps the node JVMs (a CSE535 Project 3 set): stop the
+     * protocol, close every connection but this one and the listening socket, dial no peer again,
+     * drop whatever waits for one, and answer {@link Frozen}. Once every node has, no message of the
+     * old cluster exists anywhere but in a frozen node, which sends nothing: the nodes may be reset.
+     */
+    record Freeze() implements Control {}
+
+    /** Node: I am frozen ({@link Freeze}); nothing of mine goes to a peer any more. */
+    record Frozen() implements Control {}
+
+    /**
+     * Master, the second half: forget everything, wipe your log directory and start again as a
+     * fresh node of the same layout in this JVM (its compiled code kept), dialling the master anew.
+     */
+    record Reset() implements Control {}
+
     /** Master: tell me {@code what} ("info", "status", "log", "view"), with argument {@code arg}. */
     record Query(long seq, String what, long arg) implements Control {}
 

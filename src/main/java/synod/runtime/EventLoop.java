@@ -191,6 +191,11 @@ public final class EventLoop implements AutoCloseable {
         }
     }
 
+    /** Waits until the loop has stopped ({@link #close}) and closed its channels; not from the loop thread. */
+    public void join() throws InterruptedException {
+        thread.join();
+    }
+
     /** Stops the loop and closes every channel; waits for the thread unless called from it. */
     @Override
     public void close() {

@@ -54,6 +54,10 @@ public final class PaxosHost implements Transport.Listener {
     private String crashAt;
     /** With CrashAt any: the file whose creation decides which node crashes; null otherwise. */
     private String crashClaim;
+    /** Frozen by the master ({@link Control.Freeze}): the core is no longer stepped, nothing goes to a peer. */
+    private boolean frozen;
+    /** The master asked for a {@link Control.Reset}: the loop has stopped and the node's main starts afresh. */
+    private volatile boolean resetAsked;
 
     public PaxosHost(PaxosNode node, List<String> group, FileLog disk, EventLoop loop, FrameCodec codec,
                      Transport.Settings settings, boolean exitWithMaster) {
@@ -135,6 +139,9 @@ public final class PaxosHost implements Transport.Listener {
     }
 
     private void tick(int tickMillis) {
+        if (frozen) {
+            return; // and no more ticks: a frozen node is only waiting to be reset
+        }
         round.add(node.tick());
         loop.schedule(tickMillis, () -> tick(tickMillis));
     }
@@ -146,6 +153,9 @@ public final class PaxosHost implements Transport.Listener {
         } else if (m instanceof MessageCheck.BadRequest b) {
             refuse(from, b);
         } else if (m instanceof PaxosMsg || m instanceof synod.txn.TxnMsg) {
+            if (frozen) {
+                return; // a client request on the master's link, after the Freeze: the cluster is being flushed
+            }
             if (cutOff(from) || lost()) {
                 Trace t = Trace.get();
                 if (t != null) { // the transport recorded its arrival; this says the node ignored it
@@ -206,9 +216,38 @@ public final class PaxosHost implements Transport.Listener {
             transport.send(Envelope.MASTER, new Control.QueryReply(q.seq(), lines));
         } else if (c instanceof Control.Shutdown) {
             exit(0, "shutdown requested by the master");
+        } else if (c instanceof Control.Freeze) {
+            freeze();
+            transport.send(Envelope.MASTER, new Control.Frozen());
+        } else if (c instanceof Control.Reset) {
+            freeze(); // (the master freezes every node first; a Reset alone is frozen here all the same)
+            log.info("reset by the master: this incarnation ends; the node starts afresh on a wiped log");
+            resetAsked = true;
+            transport.close();
+            loop.close(); // from the loop itself: it stops after this round, and the main thread goes on
         } else {
             throw new synod.core.BadMessage("unexpected control " + c);
         }
+    }
+
+    /**
+     * Stops the protocol for good: what this round made is dropped unsent and unwritten (the node's
+     * state is about to be wiped, as a FLUSH's kill -9 would lose it), no tick or message steps the
+     * core again, and the transport forgets every peer, keeping only the master's link.
+     */
+    private void freeze() {
+        if (frozen) {
+            return;
+        }
+        frozen = true;
+        round.clear();
+        transport.isolate(Envelope.MASTER);
+        log.info("frozen by the master: no peer is reached or heard any more");
+    }
+
+    /** Whether this incarnation ended because the master asked for a {@link Control.Reset}. */
+    public boolean resetAsked() {
+        return resetAsked;
     }
 
     /** A node outside the live set neither sends to nor hears from the others (clients still reach it). */
@@ -229,6 +268,10 @@ public final class PaxosHost implements Transport.Listener {
      * for the rest of the round's records, then the rest of its messages.
      */
     private void flush() {
+        if (frozen) {
+            round.clear();
+            return;
+        }
         round.add(node.endOfRound());
         if (round.stream().allMatch(Output::isEmpty)) {
             round.clear();
@@ -337,6 +380,9 @@ public final class PaxosHost implements Transport.Listener {
 
     /** Puts on the wire the delayed messages now due (one timer per message queued; a timer may find none). */
     private void sendDelayed() {
+        if (frozen) {
+            return; // the links are gone: what was delayed belongs to the cluster being flushed
+        }
         for (Envelope e : delayed.due(EventLoop.nowMicros())) {
             transport.send(e.to(), e.message());
         }
@@ -426,7 +472,7 @@ public final class PaxosHost implements Transport.Listener {
     @Override
     public void onDisconnected(String peer, boolean outbound) {
         // Only this node's own link to the master: anyone can dial in saying Hello as "master" and hang up.
-        if (peer.equals(Envelope.MASTER) && outbound && (exitWithMaster || masterReached)) {
+        if (peer.equals(Envelope.MASTER) && outbound && (exitWithMaster || masterReached) && !resetAsked) {
             exit(0, "master connection closed");
         }
     }

@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
+import java.util.Set;
 import org.apache.commons.cli.CommandLine;
 import org.apache.commons.cli.DefaultParser;
 import org.apache.commons.cli.Option;
@@ -57,14 +58,48 @@ public final class PaxosMain {
             return;
         }
         try {
-            run(cl);
+            // One incarnation after another in this JVM: the loop of each runs until the master
+            // resets the node (a CSE535 FLUSH keeps the JVMs, and so their compiled code).
+            for (boolean first = true; ; first = false) {
+                Incarnation in = run(cl, first);
+                in.loop().join();
+                if (!in.host().resetAsked()) {
+                    return;
+                }
+                in.disk().close();
+                wipe(in.dir());
+            }
         } catch (IOException | IllegalArgumentException e) {
             System.err.println("node: " + e.getMessage() + "\n" + usage);
             System.exit(2);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 
-    private static void run(CommandLine cl) throws IOException {
+    /** One life of the node in this JVM: its loop, its host, its log and log directory. */
+    private record Incarnation(EventLoop loop, PaxosHost host, FileLog disk, Path dir) {}
+
+    /** What a reset keeps of a node's directory: who and where it is, its key, and its diagnostics. */
+    private static final Set<String> KEPT = Set.of("lock", "pid", "layout", "group", ClusterKey.FILE,
+            "node.out", "node.log", "node.previous.log", Trace.FILE);
+
+    /** Deletes the node's state (its Paxos log above all) for a fresh start; the files of {@link #KEPT} stay. */
+    private static void wipe(Path dir) throws IOException {
+        try (var files = Files.list(dir)) {
+            for (Path f : files.toList()) {
+                if (!KEPT.contains(f.getFileName().toString())) {
+                    Files.delete(f);
+                }
+            }
+        }
+    }
+
+    /**
+     * Starts an incarnation of the node: {@code first} in this JVM (then it takes the directory's
+     * lock and points the diagnostics at it, both held for the life of the process), or after a reset.
+     */
+    private static Incarnation run(CommandLine cl, boolean first) throws IOException {
         ClusterConfig cfg = ClusterConfig.load(Path.of(cl.getOptionValue("config", "config/cluster.json")),
                 cl.hasOption("config"));
         int k = ClusterConfig.number(cl.getOptionValue("id"));
@@ -91,8 +126,10 @@ public final class PaxosMain {
         }
         InetSocketAddress master = resolved("the master's address", cl.hasOption("master")
                 ? HostPort.parse(cl.getOptionValue("master")) : cfg.masterHostPort());
-        lockNode(dir, id);
-        Logs.toFile(dir.resolve("node.log"));
+        if (first) {
+            lockNode(dir, id);
+            Logs.toFile(dir.resolve("node.log"));
+        }
         if (given != null) {
             Files.writeString(dir.resolve("layout"), given + "\n");
         }
@@ -136,6 +173,7 @@ public final class PaxosMain {
                 cfg.transportSettings(), cl.hasOption("master"), Auth.paxosNode(key, layout));
         host.start(me, peers, peerIds, master, cfg.tickMillis());
         loop.start();
+        return new Incarnation(loop, host, disk, dir);
     }
 
     /** Held for the life of the process; a static field, so it is never collected and released. */

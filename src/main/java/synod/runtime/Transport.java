@@ -605,6 +605,35 @@ public final class Transport implements AutoCloseable {
         }
     }
 
+    /**
+     * Cuts this process off from everyone but {@code keep} (its outgoing link, the master's): every
+     * other connection and the listening socket close, every other link is forgotten with the
+     * frames waiting for it, so nothing is dialled or sent again, and nobody new can connect. What
+     * a frozen node ({@link Control.Freeze}) keeps of the world. Loop thread.
+     */
+    public void isolate(String keep) {
+        Link kept = links.get(keep);
+        Connection keptConn = kept == null ? null : kept.conn;
+        links.keySet().removeIf(peer -> !peer.equals(keep));
+        inbound.clear();
+        for (Connection c : List.copyOf(all)) {
+            if (c != keptConn) {
+                c.close();
+                all.remove(c);
+                paused.remove(c);
+                dirty.remove(c);
+            }
+        }
+        try {
+            if (server != null) {
+                server.close();
+            }
+        } catch (IOException ignored) {
+            // the socket is being abandoned either way
+        }
+        server = null;
+    }
+
     /** Closes every connection and the listening socket; loop thread. */
     @Override
     public void close() {

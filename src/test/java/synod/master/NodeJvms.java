@@ -13,6 +13,35 @@ public final class NodeJvms {
     private NodeJvms() {}
 
     /**
+     * A master's cluster for one test, on a private config (a block of free ports) under {@code tmp},
+     * whose node JVMs run this build's classes; {@link #close} reaps it and puts the class path back.
+     */
+    static final class Live implements AutoCloseable {
+        final PaxosCluster cluster;
+        private final String classPath;
+        private final Path tmp;
+
+        Live(Path tmp, long seed) throws java.io.IOException {
+            this.tmp = tmp;
+            Path config = MasterProcessEndToEndTest.privateConfig(tmp);
+            classPath = System.getProperty("java.class.path");
+            System.setProperty("java.class.path", MasterProcessEndToEndTest.childClassPath());
+            try {
+                cluster = new PaxosCluster(synod.runtime.ClusterConfig.load(config, true), tmp.resolve("logs"), config,
+                        seed);
+            } catch (java.io.IOException | RuntimeException e) {
+                System.setProperty("java.class.path", classPath);
+                throw e;
+            }
+        }
+
+        @Override
+        public void close() {
+            reap(cluster, classPath, tmp);
+        }
+    }
+
+    /**
      * Closes {@code cluster} (if any), puts back the class path the test replaced with the nodes'
      * (if it did), and kills and fails on any process whose command line names {@code tmp}.
      */

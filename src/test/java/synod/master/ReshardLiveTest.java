@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -13,13 +12,10 @@ import java.util.Random;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import synod.app.Op;
 import synod.app.Result;
-import synod.runtime.ClusterConfig;
 
 /**
  * Resharding while transfers run, on real node JVMs (three groups of one node: a move takes part
@@ -31,28 +27,16 @@ import synod.runtime.ClusterConfig;
  * every node and a restart from the logs, all of it again.
  */
 @Tag("end-to-end")
-class ReshardLiveTest {
+class ReshardLiveTest extends LiveClusterTest {
     static final long OPENING = 100;
     static final int CLIENTS = 4;
     static final int TRANSFERS = 30;
     static final long MILLIS = 60_000;
 
-    @TempDir
-    Path tmp;
-    PaxosCluster cluster;
-    String classPath;
-
-    @AfterEach
-    void reap() {
-        NodeJvms.reap(cluster, classPath, tmp);
-    }
 
     @Test
     void transfersDuringAReshardingAreConservedAndExactlyOnceAndSurviveARestart() throws Exception {
-        Path config = MasterProcessEndToEndTest.privateConfig(tmp);
-        classPath = System.getProperty("java.class.path");
-        System.setProperty("java.class.path", MasterProcessEndToEndTest.childClassPath());
-        cluster = new PaxosCluster(ClusterConfig.load(config, true), tmp.resolve("logs"), config, 11);
+        open(11);
         cluster.start(3, 1);
         List<String> items = List.of("1", "2", "3", "4", "5", "6");
         assertInstanceOf(Result.Opened.class, Shards.run(cluster, "opener", Shards.plan(cluster, 1, items, OPENING))

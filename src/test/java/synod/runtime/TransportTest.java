@@ -456,6 +456,51 @@ class TransportTest {
     }
 
     /**
+     * A frozen node's transport ({@link Transport#isolate}): the kept link carries on; an accepted
+     * connection is closed; a link to a peer that is down forgets what waits for it and is never
+     * dialled again, so that peer, once up, hears nothing; and nobody new can connect.
+     */
+    @Test
+    void anIsolatedTransportKeepsOneLinkAndForgetsEveryOther() throws Exception {
+        Node master = track(new Node("master", FAST));
+        int masterPort = master.listen(0);
+        int down;
+        try (ServerSocket reserved = reserve()) {
+            down = reserved.getLocalPort(); // closed again at once: nothing listens there yet
+        }
+        Socket in = client();
+        send(in, new Control.Hello("c", 0));
+        assertEquals(Event.msg("c", new Control.Hello("c", 0)), node.rec.next());
+        node.onLoop(() -> {
+            node.transport.connect("master", new InetSocketAddress("127.0.0.1", masterPort), true);
+            node.transport.connect("b", new InetSocketAddress("127.0.0.1", down), true);
+            return node.transport.send("b", new BankMsg.Transfer(1)); // waits for b's link
+        });
+        assertEquals(new Event("linked", "master", null), node.rec.next());
+        assertEquals(Event.msg("node", new Control.Hello("node", port)), master.rec.next());
+
+        assertFalse(node.onLoop(() -> {
+            node.transport.isolate("master");
+            node.transport.send("master", new BankMsg.Transfer(7));
+            return node.transport.send("b", new BankMsg.Transfer(2));
+        }), "a forgotten link takes no frame");
+        assertEquals(Event.msg("node", new BankMsg.Transfer(7)), master.rec.next());
+        assertClosedByNode(in);
+        node.onLoop(() -> null); // a channel closed while registered lets its port go at the loop's next select
+        try (Socket late = new Socket()) {
+            late.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), BOUND_MILLIS);
+            fail("the listening socket still accepts");
+        } catch (java.net.ConnectException refused) {
+            // closed: nobody new reaches a frozen node
+        }
+        Node b = track(new Node("b", FAST));
+        b.listen(down);
+        // FAST redials within 100 ms: ten times that without a dial or a frame means none comes
+        assertEquals(null, b.rec.events.poll(1_000, TimeUnit.MILLISECONDS), "b heard from an isolated node");
+        assertFalse(node.crashed.isDone());
+    }
+
+    /**
      * A peer that stops reading, then dies: what the kernel took is lost with the connection, but
      * every frame still queued in the transport, including one half written, goes again whole and in
      * order on the next connection.
