@@ -76,6 +76,7 @@ public final class ClosedLoop {
         /** A fresh group of {@code nodes} logging under {@code dir}, run with {@code config} ({@code file} for the nodes). */
         public static PaxosCluster group(Path dir, int nodes, ClusterConfig config, Path file) throws Exception {
             PaxosCluster cluster = new PaxosCluster(config, dir, file, 1);
+            cluster.peakNodes();
             cluster.start(1, nodes);
             if (cluster.awaitLeader(1, config.startMillis()) == null) {
                 cluster.close();

@@ -232,6 +232,7 @@ public final class ShardBench {
     static PaxosCluster shardedCluster(ClosedLoop.Setup setup, synod.runtime.ClusterConfig config, Path file)
             throws Exception {
         PaxosCluster cluster = new PaxosCluster(config, setup.logs(), file, 1);
+        cluster.peakNodes();
         try {
             cluster.start(GROUPS, REPLICAS);
             for (int g = 1; g <= GROUPS; g++) {

@@ -64,7 +64,6 @@ public final class ShardedCsvRunner {
         this.forced = forced;
         this.cluster = new PaxosCluster(cfg, logs, configFile, seed);
         this.resharding = new Resharding(seed);
-        cluster.shortLivedNodes();
         for (int i = 1; i <= ITEMS; i++) {
             items.add(String.valueOf(i));
         }

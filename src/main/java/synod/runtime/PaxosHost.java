@@ -223,6 +223,10 @@ public final class PaxosHost implements Transport.Listener {
             freeze(); // (the master freezes every node first; a Reset alone is frozen here all the same)
             log.info("reset by the master: this incarnation ends; the node starts afresh on a wiped log");
             resetAsked = true;
+            Trace t = Trace.get();
+            if (t != null) { // the trace goes on: the new incarnation notes its start after this
+                t.note("exit", "reset by the master (FLUSH)");
+            }
             transport.close();
             loop.close(); // from the loop itself: it stops after this round, and the main thread goes on
         } else {
