@@ -217,17 +217,25 @@ public final class PaxosCluster implements Transport.Listener, AutoCloseable {
      * stopped again.
      */
     public void start(int g, int r) throws ClusterException {
-        if (g * r > cfg.maxNodes()) {
-            throw new ClusterException(g + " groups of " + r + " need " + g * r + " nodes; the config has " + cfg.maxNodes());
-        }
+        checkSize(g, r);
         if (groups > 0) {
             throw new ClusterException("a cluster is already running");
         }
-        List<String> all = new ArrayList<>();
-        for (int k = 1; k <= g * r; k++) {
-            all.add("n" + k);
-        }
+        List<String> all = nodes(g * r);
         wipeAll(all);
+        layout(g, r);
+        LOG.info("starting {} groups of {} nodes", g, r);
+        startNodes(all, List.of());
+    }
+
+    private void checkSize(int g, int r) throws ClusterException {
+        if (g * r > cfg.maxNodes()) {
+            throw new ClusterException(g + " groups of " + r + " need " + g * r + " nodes; the config has " + cfg.maxNodes());
+        }
+    }
+
+    /** The cluster is G groups of R from now on: the master authenticates nodes of that layout, and writes the clients' key. */
+    private void layout(int g, int r) throws ClusterException {
         groups = g;
         replicas = r;
         synod.runtime.Layout layout = synod.runtime.Layout.of(g, r);
@@ -239,8 +247,6 @@ public final class PaxosCluster implements Transport.Listener, AutoCloseable {
                 throw new ClusterException("cannot write the client key: " + e.getMessage(), e);
             }
         }
-        LOG.info("starting {} groups of {} nodes", g, r);
-        startNodes(all, List.of());
     }
 
     /**
@@ -505,7 +511,8 @@ public final class PaxosCluster implements Transport.Listener, AutoCloseable {
      * every other node (killed, started by hand), is killed and started anew as {@link #stop} does.
      */
     public void flush(int g, int r) throws ClusterException {
-        List<String> kept = groups == g && replicas == r ? reusable() : List.of();
+        checkSize(g, r);
+        List<String> kept = groups > 0 ? reusable(g * r) : List.of();
         if (kept.isEmpty()) {
             stop();
             start(g, r);
@@ -529,40 +536,44 @@ public final class PaxosCluster implements Transport.Listener, AutoCloseable {
         others.addAll(connected);
         for (String id : others) {
             if (!reset.contains(id)) {
-                kill(id); // every node not frozen is gone before any is reset
+                kill(id); // every node not frozen is gone before any is reset (and those the layout has no room for)
                 processes.remove(id);
             }
         }
         forgetClients();
         connected.removeIf(id -> !reset.contains(id));
+        forgetSettings();
+        List<String> fresh = new ArrayList<>(nodes(g * r));
+        fresh.removeAll(reset);
+        wipeAll(fresh);
+        layout(g, r); // before the resets: the nodes dial this master anew, in the new layout
         CompletableFuture<Void> asked = new CompletableFuture<>();
         loop.execute(() -> {
             for (String id : reset) {
                 hellos.put(id, new CompletableFuture<>());
-                transport.send(id, new Control.Reset());
+                transport.send(id, new Control.Reset(g, r));
             }
             asked.complete(null);
         });
         asked.join();
-        List<String> fresh = new ArrayList<>();
-        for (int k = 1; k <= g * r; k++) {
-            if (!reset.contains("n" + k)) {
-                fresh.add("n" + k);
-            }
-        }
-        forgetSettings();
-        wipeAll(fresh);
-        groups = g;
-        replicas = r;
         startNodes(fresh, reset);
-        LOG.info("FLUSH: reset {} in their JVMs, started {} anew", reset, fresh);
+        LOG.info("FLUSH to {}x{}: reset {} in their JVMs, started {} anew", g, r, reset, fresh);
     }
 
-    /** The nodes this master spawned that are up and connected: their JVMs can be reset in place. */
-    private List<String> reusable() {
+    /** n1..nN. */
+    private static List<String> nodes(int n) {
+        List<String> ids = new ArrayList<>();
+        for (int k = 1; k <= n; k++) {
+            ids.add("n" + k);
+        }
+        return ids;
+    }
+
+    /** The nodes up to n{@code n} this master spawned that are up and connected: their JVMs can be reset in place. */
+    private List<String> reusable(int n) {
         List<String> ids = new ArrayList<>();
         processes.forEach((id, p) -> {
-            if (p.isAlive() && connected.contains(id)) {
+            if (ClusterConfig.number(id) <= n && p.isAlive() && connected.contains(id)) {
                 ids.add(id);
             }
         });

@@ -79,10 +79,11 @@ public sealed interface Control extends Message {
     record Frozen() implements Control {}
 
     /**
-     * Master, the second half: forget everything, wipe your log directory and start again as a
-     * fresh node of the same layout in this JVM (its compiled code kept), dialling the master anew.
+     * Master, the second half: forget everything, wipe your log directory and start again in this
+     * JVM (its compiled code kept) as a fresh node of {@code groups} groups of {@code replicas}
+     * (a CSE535 file may change the layout between sets), dialling the master anew.
      */
-    record Reset() implements Control {}
+    record Reset(int groups, int replicas) implements Control {}
 
     /** Master: tell me {@code what} ("info", "status", "log", "view"), with argument {@code arg}. */
     record Query(long seq, String what, long arg) implements Control {}

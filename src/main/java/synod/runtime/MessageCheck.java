@@ -50,6 +50,8 @@ public final class MessageCheck {
     public static final int ID_CHARS_MAX = 64;
     /** Injected latency (SetDelay, the script's Delay), and its jitter, at most a minute: more is a typo. */
     public static final long DELAY_MICROS_MAX = 60_000_000;
+    /** The most nodes a Reset's layout may name (a config names fewer; the node checks its own). */
+    public static final int LAYOUT_NODES_MAX = 1000;
     /** The longest key, lock name or account name. */
     public static final int NAME_CHARS_MAX = 256;
     /** The highest group number a placement may name. */
@@ -179,6 +181,10 @@ public final class MessageCheck {
         } else if (m instanceof Control.SetDelay d) {
             range(d.delayMicros(), 0, DELAY_MICROS_MAX, "delayMicros");
             range(d.jitterMicros(), 0, DELAY_MICROS_MAX, "jitterMicros");
+        } else if (m instanceof Control.Reset r) {
+            range(r.groups(), 1, LAYOUT_NODES_MAX, "groups");
+            range(r.replicas(), 1, LAYOUT_NODES_MAX, "replicas");
+            range((long) r.groups() * r.replicas(), 1, LAYOUT_NODES_MAX, "groups x replicas");
         }
     }
 

@@ -58,6 +58,8 @@ public final class PaxosHost implements Transport.Listener {
     private boolean frozen;
     /** The master asked for a {@link Control.Reset}: the loop has stopped and the node's main starts afresh. */
     private volatile boolean resetAsked;
+    /** The layout the master's Reset asked for. */
+    private volatile Layout resetLayout;
 
     public PaxosHost(PaxosNode node, List<String> group, FileLog disk, EventLoop loop, FrameCodec codec,
                      Transport.Settings settings, boolean exitWithMaster) {
@@ -219,8 +221,13 @@ public final class PaxosHost implements Transport.Listener {
         } else if (c instanceof Control.Freeze) {
             freeze();
             transport.send(Envelope.MASTER, new Control.Frozen());
-        } else if (c instanceof Control.Reset) {
+        } else if (c instanceof Control.Reset r) {
+            Layout next = Layout.of(r.groups(), r.replicas());
+            if (next.groupOf(node.id()) == 0) {
+                throw new synod.core.BadMessage("a reset to the layout " + next + ", which has no " + node.id());
+            }
             freeze(); // (the master freezes every node first; a Reset alone is frozen here all the same)
+            resetLayout = next;
             log.info("reset by the master: this incarnation ends; the node starts afresh on a wiped log");
             resetAsked = true;
             Trace t = Trace.get();
@@ -252,6 +259,11 @@ public final class PaxosHost implements Transport.Listener {
     /** Whether this incarnation ended because the master asked for a {@link Control.Reset}. */
     public boolean resetAsked() {
         return resetAsked;
+    }
+
+    /** The layout the next incarnation runs, as the master's Reset gave it (null before one). */
+    public Layout resetLayout() {
+        return resetLayout;
     }
 
     /** A node outside the live set neither sends to nor hears from the others (clients still reach it). */

@@ -60,14 +60,16 @@ public final class PaxosMain {
         try {
             // One incarnation after another in this JVM: the loop of each runs until the master
             // resets the node (a CSE535 FLUSH keeps the JVMs, and so their compiled code).
+            Layout next = null;
             for (boolean first = true; ; first = false) {
-                Incarnation in = run(cl, first);
+                Incarnation in = run(cl, first, next);
                 in.loop().join();
                 if (!in.host().resetAsked()) {
                     return;
                 }
                 in.disk().close();
                 wipe(in.dir());
+                next = in.host().resetLayout();
             }
         } catch (IOException | IllegalArgumentException e) {
             System.err.println("node: " + e.getMessage() + "\n" + usage);
@@ -97,9 +99,10 @@ public final class PaxosMain {
 
     /**
      * Starts an incarnation of the node: {@code first} in this JVM (then it takes the directory's
-     * lock and points the diagnostics at it, both held for the life of the process), or after a reset.
+     * lock and points the diagnostics at it, both held for the life of the process), or after a reset
+     * to the layout {@code reset} (which then stands for {@code --layout} and {@code --group}).
      */
-    private static Incarnation run(CommandLine cl, boolean first) throws IOException {
+    private static Incarnation run(CommandLine cl, boolean first, Layout reset) throws IOException {
         ClusterConfig cfg = ClusterConfig.load(Path.of(cl.getOptionValue("config", "config/cluster.json")),
                 cl.hasOption("config"));
         int k = ClusterConfig.number(cl.getOptionValue("id"));
@@ -111,10 +114,12 @@ public final class PaxosMain {
         InetSocketAddress me = cfg.hostPort(id).mustBeLocal(id + "'s address");
         Path dir = Path.of(cl.getOptionValue("logs", "logs")).resolve(id);
         // Everything that can be refused is checked before the directory is touched.
-        Layout given = cl.hasOption("layout") ? Layout.parse(cl.getOptionValue("layout")) : null;
+        Layout given = reset != null ? reset
+                : cl.hasOption("layout") ? Layout.parse(cl.getOptionValue("layout")) : null;
         Layout layout = given != null ? given : remembered(dir);
-        List<String> givenGroup = cl.hasOption("group")
-                ? Arrays.stream(cl.getOptionValue("group").split(",")).map(String::strip).toList() : null;
+        List<String> givenGroup = reset != null ? reset.group(reset.groupOf(id))
+                : cl.hasOption("group") ? Arrays.stream(cl.getOptionValue("group").split(",")).map(String::strip).toList()
+                : null;
         List<String> group = group(givenGroup, dir, id, layout);
         List<InetSocketAddress> peers = new ArrayList<>();
         List<String> peerIds = new ArrayList<>();

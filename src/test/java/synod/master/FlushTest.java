@@ -21,7 +21,8 @@ import synod.app.Result;
  * of three, a cross-group transfer committed, one node killed; after the FLUSH the five nodes that
  * were up run on in the same processes and the killed one in a new process, every one of them with
  * nothing in its log, and the new cluster executes the same client's request number 1 again (had
- * any state of the old cluster survived, that number would get its recorded answer instead).
+ * any state of the old cluster survived, that number would get its recorded answer instead). Then
+ * the same JVMs as three groups of two, and two groups of two (the two left over are stopped).
  */
 @Tag("end-to-end")
 class FlushTest extends LiveClusterTest {
@@ -39,19 +40,38 @@ class FlushTest extends LiveClusterTest {
 
         cluster.flush(2, 3);
 
-        Map<String, Long> after = pids();
+        TreeMap<String, Long> after = pids();
         for (String n : List.of("n1", "n3", "n4", "n5", "n6")) {
             assertEquals(before.get(n), after.get(n), n + " was up: reset in its own JVM");
         }
         assertNotEquals(before.get("n2"), after.get("n2"), "n2 was killed: started anew");
         assertFalse(ProcessHandle.of(before.get("n2")).map(ProcessHandle::isAlive).orElse(false));
-        for (int k = 1; k <= 6; k++) {
+        assertFresh(6);
+        transferOnce(7);
+
+        cluster.flush(3, 2); // a CSE535 file may change the layout between sets: the same JVMs, regrouped
+        assertEquals(after, pids());
+        assertEquals(List.of("n3", "n4"), cluster.group(2));
+        assertFresh(6);
+        transferOnce(9);
+
+        cluster.flush(2, 2); // fewer nodes: n5 and n6 go
+        assertEquals(after.headMap("n5"), pids().headMap("n5"));
+        for (String n : List.of("n5", "n6")) {
+            assertFalse(ProcessHandle.of(after.get(n)).map(ProcessHandle::isAlive).orElse(false), n + " still runs");
+        }
+        assertFresh(4);
+        transferOnce(11);
+    }
+
+    /** n1..nN answer, with nothing applied or accepted. */
+    private void assertFresh(int n) {
+        for (int k = 1; k <= n; k++) {
             List<String> info = cluster.query("n" + k, "info", 0, MILLIS);
             assertNotNull(info, "n" + k + " does not answer");
             assertEquals("0", info.get(3), "n" + k + ": nothing applied after the FLUSH");
             assertEquals("-1", info.get(5), "n" + k + ": nothing accepted after the FLUSH");
         }
-        transferOnce(7);
     }
 
     /** Opens the items with 100 and has c1's request 1 move {@code amount} from 1 to 3 (across the groups). */
@@ -71,8 +91,8 @@ class FlushTest extends LiveClusterTest {
     }
 
     /** Each node's pid, as it wrote it in its directory when it (or its JVM's newest incarnation) started. */
-    private Map<String, Long> pids() throws Exception {
-        Map<String, Long> pids = new TreeMap<>();
+    private TreeMap<String, Long> pids() throws Exception {
+        TreeMap<String, Long> pids = new TreeMap<>();
         for (int k = 1; k <= 6; k++) {
             pids.put("n" + k, Long.parseLong(Files.readString(tmp.resolve("logs/n" + k + "/pid")).strip()));
         }

@@ -79,7 +79,7 @@ class FrameCodecTest {
                 new Control.Campaign(),
                 new Control.Freeze(),
                 new Control.Frozen(),
-                new Control.Reset(),
+                new Control.Reset(3, 3),
                 new synod.txn.TxnMsg.PrepareTxn("1.7", 1, List.of(new synod.txn.TxnOp.Credit("3001", 2),
                         new synod.txn.TxnOp.Debit("3002", 1)), 5),
                 new synod.txn.TxnMsg.Vote("1.7", 2, true, null),

@@ -232,6 +232,10 @@ class MessageCheckTest {
         closes("{\"type\":\"SetDropRate\",\"rate\":2.5,\"seed\":1}", "rate");
         closes("{\"type\":\"SetDelay\",\"delayMicros\":-1,\"jitterMicros\":0,\"seed\":1}", "delayMicros");
         closes("{\"type\":\"SetDelay\",\"delayMicros\":0,\"jitterMicros\":60000001,\"seed\":1}", "jitterMicros");
+        closes("{\"type\":\"Reset\",\"groups\":0,\"replicas\":3}", "groups");
+        closes("{\"type\":\"Reset\",\"groups\":3,\"replicas\":-1}", "replicas");
+        closes("{\"type\":\"Reset\",\"groups\":999,\"replicas\":999}", "groups x replicas"); // not a million nodes' lists
+        closes("{\"type\":\"Reset\",\"groups\":3}", "malformed"); // a number missing
         closes("{\"type\":\"Hello\",\"from\":\"n\\ud8001\",\"port\":1}", "UTF-16");
         closes("{\"type\":\"Hello\",\"from\":\"\",\"port\":1}", "empty");
         closes("{\"type\":\"Hello\",\"from\":\"n1\",\"port\":70000}", "port");
