@@ -518,20 +518,7 @@ public final class PaxosCluster implements Transport.Listener, AutoCloseable {
             start(g, r);
             return;
         }
-        Map<String, CompletableFuture<Void>> acks = new java.util.TreeMap<>();
-        kept.forEach(id -> acks.put(id, new CompletableFuture<>()));
-        frozen = acks;
-        loop.execute(() -> kept.forEach(id -> transport.send(id, new Control.Freeze())));
-        List<String> reset = new ArrayList<>();
-        for (String id : kept) {
-            try {
-                acks.get(id).get(cfg.startMillis(), TimeUnit.MILLISECONDS);
-                reset.add(id);
-            } catch (Exception e) {
-                LOG.warn("{} did not answer the Freeze ({}): killed and started anew", id, e.toString());
-            }
-        }
-        frozen = Map.of();
+        List<String> reset = freeze(kept);
         Set<String> others = new java.util.TreeSet<>(processes.keySet());
         others.addAll(connected);
         for (String id : others) {
@@ -558,6 +545,25 @@ public final class PaxosCluster implements Transport.Listener, AutoCloseable {
         asked.join();
         startNodes(fresh, reset);
         LOG.info("FLUSH to {}x{}: reset {} in their JVMs, started {} anew", g, r, reset, fresh);
+    }
+
+    /** Sends every node of {@code ids} a Freeze; returns those that answered Frozen within startMillis. */
+    private List<String> freeze(List<String> ids) {
+        Map<String, CompletableFuture<Void>> acks = new java.util.TreeMap<>();
+        ids.forEach(id -> acks.put(id, new CompletableFuture<>()));
+        frozen = acks;
+        loop.execute(() -> ids.forEach(id -> transport.send(id, new Control.Freeze())));
+        List<String> answered = new ArrayList<>();
+        for (String id : ids) {
+            try {
+                acks.get(id).get(cfg.startMillis(), TimeUnit.MILLISECONDS);
+                answered.add(id);
+            } catch (Exception e) {
+                LOG.warn("{} did not answer the Freeze ({}): killed and started anew", id, e.toString());
+            }
+        }
+        frozen = Map.of();
+        return answered;
     }
 
     /** n1..nN. */
