@@ -20,7 +20,8 @@ import synod.app.Result;
  * A CSE535 FLUSH that keeps the node JVMs ({@link PaxosCluster#flush}), on real nodes: two groups
  * of three, a cross-group transfer committed, one node killed; after the FLUSH the five nodes that
  * were up run on in the same processes and the killed one in a new process, every one of them with
- * nothing in its log, and the new cluster executes the same client's request number 1 again (had
+ * nothing in its log though transfers were in flight as the FLUSH began, and the new cluster
+ * executes the same client's request number 1 again (had
  * any state of the old cluster survived, that number would get its recorded answer instead). Then
  * the same JVMs as three groups of two, and two groups of two (the two left over are stopped).
  */
@@ -37,6 +38,12 @@ class FlushTest extends LiveClusterTest {
         transferOnce(5);
         cluster.kill("n2");
         Map<String, Long> before = pids();
+        // In flight as the FLUSH begins: their Accepts, votes and decisions race the Freeze, and not
+        // one of them may reach the new cluster (the master forgets the requests themselves).
+        for (int c = 1; c <= 40; c++) {
+            cluster.submit("burst" + c, 1, new Op.Transfer(c % 2 == 0 ? "2" : "4", c % 2 == 0 ? "3" : "1", 1),
+                    cluster.groupOfItem(c % 2 == 0 ? "2" : "4"));
+        }
 
         cluster.flush(2, 3);
 
