@@ -68,15 +68,21 @@ class PaxosHostEdgeTest {
     }
 
     void startNode() throws IOException {
+        startNode(null);
+        connect("tester");
+    }
+
+    /** The one-node group, dialling {@code master} (null: no master) as a spawned node does. */
+    PaxosHost startNode(InetSocketAddress master) throws IOException {
         disk = FileLog.open(tmp.resolve("n1").resolve("paxos.log"));
         PaxosNode node = new PaxosNode(PaxosConfig.of(List.of("n1")), "n1", new Services(), new Random(1));
         loop = new EventLoop("edge-n1");
         loop.onCrash(() -> crashed.set(true));
         PaxosHost host = new PaxosHost(node, List.of("n1"), disk, loop, codec, Transport.Settings.DEFAULT, false);
         port = freePort();
-        host.start(new InetSocketAddress("127.0.0.1", port), List.of(), List.of(), null, 10);
+        host.start(new InetSocketAddress("127.0.0.1", port), List.of(), List.of(), master, 10);
         loop.start();
-        connect("tester");
+        return host;
     }
 
     /** Dials the node (retrying while it starts to listen) and says Hello as {@code as}. */
@@ -150,6 +156,66 @@ class PaxosHostEdgeTest {
             if (System.currentTimeMillis() > deadline) {
                 fail("the node never served");
             }
+        }
+    }
+
+    /**
+     * A FLUSH at the host: a Freeze on the master's link is answered Frozen there and a peer's
+     * connection is closed, while the master's link still carries queries; a Reset then ends the
+     * loop, asking for the layout given.
+     */
+    @Test
+    void aFrozenNodeAnswersOnlyItsMasterAndAResetEndsItsLoop() throws Exception {
+        try (ServerSocket masterSide = new ServerSocket(0)) {
+            PaxosHost host = startNode(new InetSocketAddress("127.0.0.1", masterSide.getLocalPort()));
+            connect("n2");
+            awaitServing(); // a peer's connection, as far as the node knows (authentication is off here)
+            Socket master = masterSide.accept();
+            try {
+                master.setSoTimeout(BOUND_MILLIS);
+                DataInputStream fromNode = new DataInputStream(master.getInputStream());
+                assertEquals(new Control.Hello("n1", port), next(fromNode));
+                write(master, new Control.Freeze());
+                assertEquals(new Control.Frozen(), next(fromNode));
+                assertEquals(-1, readOrReset(in), "the peer's connection stays open");
+                write(master, new Control.Query(7, "info", 0)); // still answers its master
+                assertTrue(next(fromNode) instanceof Control.QueryReply);
+                write(master, new Control.Reset(2, 3));
+                assertEquals(-1, readOrReset(fromNode), "the master's link stays open after the Reset");
+            } catch (IOException | AssertionError e) {
+                loop.close(); // first: a node whose master's link closes halts this JVM, and the failure with it
+                throw e;
+            } finally {
+                master.close();
+            }
+            org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(java.time.Duration.ofMillis(BOUND_MILLIS),
+                    () -> loop.join());
+            assertTrue(host.resetAsked());
+            assertEquals(Layout.of(2, 3), host.resetLayout());
+            assertFalse(crashed.get());
+        }
+    }
+
+    private Message next(DataInputStream from) throws IOException {
+        byte[] body = new byte[from.readInt()];
+        from.readFully(body);
+        return codec.decode(body);
+    }
+
+    private void write(Socket to, Message m) throws IOException {
+        ByteBuffer f = codec.encode(m);
+        to.getOutputStream().write(f.array(), 0, f.limit());
+    }
+
+    /** -1 once the node has closed the connection (an end of stream, or a reset of what it left unread). */
+    private static int readOrReset(DataInputStream from) throws IOException {
+        try {
+            while (from.read() != -1) {
+                // what the node sent before it closed
+            }
+            return -1;
+        } catch (java.net.SocketException reset) {
+            return -1;
         }
     }
 
