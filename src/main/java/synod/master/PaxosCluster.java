@@ -525,10 +525,10 @@ public final class PaxosCluster implements Transport.Listener, AutoCloseable {
             if (!reset.contains(id)) {
                 kill(id); // every node not frozen is gone before any is reset (and those the layout has no room for)
                 processes.remove(id);
+                hellos.remove(id); // as stop() forgets them: a node the new layout has no room for may not dial in
             }
         }
         forgetClients();
-        connected.removeIf(id -> !reset.contains(id));
         forgetSettings();
         List<String> fresh = new ArrayList<>(nodes(g * r));
         fresh.removeAll(reset);
@@ -547,16 +547,17 @@ public final class PaxosCluster implements Transport.Listener, AutoCloseable {
         LOG.info("FLUSH to {}x{}: reset {} in their JVMs, started {} anew", g, r, reset, fresh);
     }
 
-    /** Sends every node of {@code ids} a Freeze; returns those that answered Frozen within startMillis. */
+    /** Sends every node of {@code ids} a Freeze; returns those that answered Frozen within startMillis of it. */
     private List<String> freeze(List<String> ids) {
         Map<String, CompletableFuture<Void>> acks = new java.util.TreeMap<>();
         ids.forEach(id -> acks.put(id, new CompletableFuture<>()));
         frozen = acks;
         loop.execute(() -> ids.forEach(id -> transport.send(id, new Control.Freeze())));
         List<String> answered = new ArrayList<>();
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(cfg.startMillis());
         for (String id : ids) {
             try {
-                acks.get(id).get(cfg.startMillis(), TimeUnit.MILLISECONDS);
+                acks.get(id).get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
                 answered.add(id);
             } catch (Exception e) {
                 LOG.warn("{} did not answer the Freeze ({}): killed and started anew", id, e.toString());

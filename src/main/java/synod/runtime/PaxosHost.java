@@ -56,9 +56,10 @@ public final class PaxosHost implements Transport.Listener {
     private String crashClaim;
     /** Frozen by the master ({@link Control.Freeze}): the core is no longer stepped, nothing goes to a peer. */
     private boolean frozen;
-    /** The master asked for a {@link Control.Reset}: the loop has stopped and the node's main starts afresh. */
-    private volatile boolean resetAsked;
-    /** The layout the master's Reset asked for. */
+    /**
+     * The layout a master's {@link Control.Reset} asked for (null: none yet): the loop stops and the
+     * node's main starts afresh in it.
+     */
     private volatile Layout resetLayout;
 
     public PaxosHost(PaxosNode node, List<String> group, FileLog disk, EventLoop loop, FrameCodec codec,
@@ -229,7 +230,6 @@ public final class PaxosHost implements Transport.Listener {
             freeze(); // (the master freezes every node first; a Reset alone is frozen here all the same)
             resetLayout = next;
             log.info("reset by the master: this incarnation ends; the node starts afresh on a wiped log");
-            resetAsked = true;
             Trace t = Trace.get();
             if (t != null) { // the trace goes on: the new incarnation notes its start after this
                 t.note("exit", "reset by the master (FLUSH)");
@@ -258,7 +258,7 @@ public final class PaxosHost implements Transport.Listener {
 
     /** Whether this incarnation ended because the master asked for a {@link Control.Reset}. */
     public boolean resetAsked() {
-        return resetAsked;
+        return resetLayout != null;
     }
 
     /** The layout the next incarnation runs, as the master's Reset gave it (null before one). */
@@ -488,7 +488,7 @@ public final class PaxosHost implements Transport.Listener {
     @Override
     public void onDisconnected(String peer, boolean outbound) {
         // Only this node's own link to the master: anyone can dial in saying Hello as "master" and hang up.
-        if (peer.equals(Envelope.MASTER) && outbound && (exitWithMaster || masterReached) && !resetAsked) {
+        if (peer.equals(Envelope.MASTER) && outbound && (exitWithMaster || masterReached) && !resetAsked()) {
             exit(0, "master connection closed");
         }
     }

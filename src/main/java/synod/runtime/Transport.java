@@ -624,6 +624,11 @@ public final class Transport implements AutoCloseable {
                 dirty.remove(c);
             }
         }
+        closeServer();
+    }
+
+    /** Closes the listening socket, if any: nobody new can connect. */
+    private void closeServer() {
         try {
             if (server != null) {
                 server.close();
@@ -642,12 +647,6 @@ public final class Transport implements AutoCloseable {
             c.close();
         }
         all.clear();
-        try {
-            if (server != null) {
-                server.close();
-            }
-        } catch (IOException ignored) {
-            // the socket is being abandoned either way
-        }
+        closeServer();
     }
 }

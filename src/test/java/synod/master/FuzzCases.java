@@ -287,7 +287,11 @@ final class FuzzCases {
                 "{\"type\":\"Linked\",\"peer\":null}",
                 "{\"type\":\"SetDelay\",\"delayMicros\":" + pick(r, "-1", "60000001", "1000") + ",\"jitterMicros\":"
                         + pick(r, "-5", String.valueOf(Long.MAX_VALUE)) + ",\"seed\":1}",
-                "{\"type\":\"Hello\",\"from\":\"fuzzer\",\"port\":70000}");
+                "{\"type\":\"Hello\",\"from\":\"fuzzer\",\"port\":70000}",
+                // a FLUSH's messages: the master's alone (its role no fuzzer can take), and a Reset's layout bounded
+                "{\"type\":\"" + pick(r, "Freeze", "Frozen") + "\"}",
+                "{\"type\":\"Reset\",\"groups\":" + pick(r, "0", "999", "1", "-3") + ",\"replicas\":"
+                        + pick(r, "999", "3", "\"x\"") + "}");
         return Case.closes("a bad control message", from, json);
     }
 }
