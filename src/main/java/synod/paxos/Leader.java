@@ -71,6 +71,14 @@ final class Leader {
     private final TreeMap<Long, Proposal> proposals = new TreeMap<>();
     private long nextSlot;
     private final ArrayDeque<Request> queue = new ArrayDeque<>();
+    /**
+     * The linger: once the last slot in flight is decided, its clients, just answered, are about to
+     * send their next requests; the queue waits for as many (up to {@code lingerFor} queued) before
+     * a slot goes, until the tick {@code lingerTick} ends or the runtime calls {@link #endLinger}
+     * (after a millisecond). 0: not lingering.
+     */
+    private int lingerFor;
+    private long lingerTick;
     /** A request's name: what makes a retry the same request. */
     private record Name(String client, long seq) {
         Name(Request r) {
@@ -169,6 +177,7 @@ final class Leader {
         proposals.clear();
         queue.clear();
         queued.clear();
+        lingerFor = 0;
         promises.clear();
         long wait = backoff / 2 + random.nextInt((int) Math.max(1, backoff / 2 + 1));
         electionDeadline = electionTimeout() + (preempted ? wait : 0);
@@ -274,20 +283,39 @@ final class Leader {
 
     /**
      * Proposes the queued requests: up to {@code maxBatch} a slot, and no more than one frame holds
-     * ({@link WireSize#valueBudget}), while the window has room.
+     * ({@link WireSize#valueBudget}), while the window has room. While a slot is in flight, only a
+     * full slot goes: a partial batch waits for the slot's decision; and then, while the linger
+     * lasts, for the answered clients' next requests. Why: a slot costs every node of the group a
+     * force and a round of messages whatever it carries; with the clients split into two cohorts
+     * (those in the slot in flight, those queued behind it) every slot carried half of them, and on
+     * a machine whose cores are the limit the slots were most of a group's work. Nothing waits while
+     * nothing is in flight and nobody was just answered: a lone client's request goes at once.
      */
     void proposeQueued(Output out) {
         int budget = WireSize.valueBudget(cfg.frameBytesMax());
+        if (lingering()) {
+            return;
+        }
+        lingerFor = 0;
         while (role == Role.LEADER && !queue.isEmpty() && proposals.size() < cfg.maxInFlight()) {
             List<Request> batch = new ArrayList<>();
             long bytes = WireSize.VALUE_WRAP - 1; // the value's size: each request adds itself and a comma, but one
-            while (!queue.isEmpty() && batch.size() < cfg.maxBatch()) {
+            boolean full = false;
+            while (!queue.isEmpty() && !full) {
                 int size = WireSize.request(queue.peek()) + 1;
                 if (!batch.isEmpty() && bytes + size > budget) {
-                    break;
+                    full = true;
+                } else {
+                    bytes += size;
+                    batch.add(queue.poll());
+                    full = batch.size() >= cfg.maxBatch();
                 }
-                bytes += size;
-                batch.add(queue.poll());
+            }
+            if (!full && !proposals.isEmpty()) {
+                for (int i = batch.size() - 1; i >= 0; i--) {
+                    queue.addFirst(batch.get(i)); // back at the head, in their order: they go with the next slot
+                }
+                return;
             }
             Check.that(bytes <= budget, "a value of one request takes %d bytes, over the %d a slot may: the request"
                     + " got past the edge's limit", bytes, budget);
@@ -299,17 +327,35 @@ final class Leader {
         }
     }
 
+    /** True while queued requests wait for the linger (see {@link #proposeQueued}); the tick ends it anyway. */
+    boolean lingering() {
+        return lingerFor > 0 && now == lingerTick && role == Role.LEADER && proposals.isEmpty()
+                && !queue.isEmpty() && queue.size() < lingerFor;
+    }
+
+    /** The runtime's linger is over: the queued requests go now. */
+    void endLinger(Output out) {
+        lingerFor = 0;
+        proposeQueued(out);
+    }
+
     void onAccepted(String from, PaxosMsg.Accepted a, Output out) {
         if (role != Role.LEADER || !a.ballot().equals(ballot)) {
             return;
         }
+        int answered = 0;
         for (long slot : a.slots()) {
             Proposal p = proposals.get(slot);
             if (p != null && p.acks.add(from) && p.acks.size() >= cfg.majority()) {
                 proposals.remove(slot);
                 out.point("before-send-commit");
                 decide(slot, p, out);
+                answered += p.value.requests().size();
             }
+        }
+        if (answered > 0 && proposals.isEmpty()) {
+            lingerFor = queue.size() + answered;
+            lingerTick = now;
         }
     }
 

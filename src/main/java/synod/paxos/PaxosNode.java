@@ -118,6 +118,19 @@ public final class PaxosNode implements Leader.Net {
         return out;
     }
 
+    /** True while the leader's queued requests wait for the linger: the runtime ends it soon ({@link #endLinger}). */
+    public boolean lingering() {
+        return leader.lingering();
+    }
+
+    /** The runtime's short wait for more requests is over: the leader proposes what it queued. */
+    public Output endLinger() {
+        Output out = new Output();
+        leader.endLinger(out);
+        drainLocal(out);
+        return out;
+    }
+
     /** The master asks this node to lead: it starts an election now unless it leads or campaigns already. */
     public Output campaign() {
         Output out = new Output();

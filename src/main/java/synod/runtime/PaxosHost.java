@@ -56,6 +56,9 @@ public final class PaxosHost implements Transport.Listener {
     private String crashClaim;
     /** Frozen by the master ({@link Control.Freeze}): the core is no longer stepped, nothing goes to a peer. */
     private boolean frozen;
+    /** The longest a leader's queued requests wait for more (the linger; see {@link #scheduleLingerEnd}). */
+    static final int LINGER_MILLIS = 1;
+    private boolean lingerEndScheduled;
     /**
      * The layout a master's {@link Control.Reset} asked for (null: none yet): the loop stops and the
      * node's main starts afresh in it.
@@ -289,6 +292,7 @@ public final class PaxosHost implements Transport.Listener {
             return;
         }
         round.add(node.endOfRound());
+        scheduleLingerEnd();
         if (round.stream().allMatch(Output::isEmpty)) {
             round.clear();
             return;
@@ -309,6 +313,24 @@ public final class PaxosHost implements Transport.Listener {
         if (firstDurable < outs.size()) {
             persist(outs.subList(firstDurable, outs.size()));
             deliver(outs.subList(firstDurable, outs.size()));
+        }
+    }
+
+    /**
+     * The leader holds its queued requests a moment for those of the clients it just answered
+     * ({@code Leader.proposeQueued}); this ends the wait after {@link #LINGER_MILLIS} at most, the
+     * core's own bound (its next tick) being ten times longer. Requests arriving meanwhile end it
+     * sooner: the loop's select returns for them and the round's end proposes them all.
+     */
+    private void scheduleLingerEnd() {
+        if (!lingerEndScheduled && node.lingering()) {
+            lingerEndScheduled = true;
+            loop.schedule(LINGER_MILLIS, () -> {
+                lingerEndScheduled = false;
+                if (!frozen) {
+                    round.add(node.endLinger());
+                }
+            });
         }
     }
 

@@ -227,6 +227,63 @@ class LeaderTest {
                 new synod.app.Result.Acquired("x", 1), "n1"))), dup.sends(), "a retry is answered, not proposed again");
     }
 
+    /** The slot numbers of the Accepts a step sends (a leader's Accept carries one pvalue). */
+    static List<Long> acceptedSlots(Output out) {
+        return messages(out, PaxosMsg.Accept.class).stream().map(a -> a.entries().get(0).slot()).distinct().toList();
+    }
+
+    static Output request(PaxosNode n, String client, long seq) {
+        return n.step(client, new PaxosMsg.ClientRequest(new Request(client, seq, new Op.Lock(client + seq))));
+    }
+
+    @Test
+    void whileASlotIsInFlightAPartialBatchWaitsForItsDecisionAndThenForTheClientsItAnswered() {
+        PaxosNode n = node(THREE, "n1"); // maxBatch 4
+        Ballot mine = elect(n);
+        request(n, "a", 1);
+        assertEquals(List.of(0L), acceptedSlots(n.endOfRound()), "nothing in flight: a lone request goes at once");
+        request(n, "b", 1);
+        assertTrue(acceptedSlots(n.endOfRound()).isEmpty(), "a partial batch waits while slot 0 is in flight");
+        for (int i = 1; i <= 4; i++) {
+            request(n, "c" + i, 1);
+        }
+        assertEquals(List.of(1L), acceptedSlots(n.endOfRound()), "a full slot goes even while one is in flight");
+        assertTrue(acceptedSlots(n.endOfRound()).isEmpty(), "the fifth queued request waits: slot 0 and 1 are in flight");
+
+        Output decided = n.step("n2", new PaxosMsg.Accepted(mine, List.of(0L, 1L)));
+        assertEquals(List.of(0L, 1L), messages(decided, PaxosMsg.Decide.class).stream().map(PaxosMsg.Decide::slot)
+                .distinct().toList());
+        assertTrue(acceptedSlots(decided).isEmpty() && acceptedSlots(n.endOfRound()).isEmpty(),
+                "five clients were just answered: the one request queued waits for their next ones");
+        assertTrue(n.lingering());
+        request(n, "a", 2);
+        request(n, "c1", 2);
+        request(n, "c2", 2);
+        assertTrue(acceptedSlots(n.endOfRound()).isEmpty(), "four queued of the six awaited: still waiting");
+        Output ended = n.endLinger();
+        assertEquals(List.of(2L), acceptedSlots(ended), "the runtime ends the wait: the queue goes, a full slot");
+        assertFalse(n.lingering());
+    }
+
+    @Test
+    void theLingerEndsWhenAsManyRequestsAsClientsAnsweredAreQueuedOrAtTheNextTick() {
+        PaxosNode n = node(THREE, "n1");
+        Ballot mine = elect(n);
+        request(n, "a", 1);
+        request(n, "b", 1);
+        assertEquals(List.of(0L), acceptedSlots(n.endOfRound()));
+        n.step("n2", new PaxosMsg.Accepted(mine, List.of(0L)));
+        request(n, "a", 2);
+        assertTrue(acceptedSlots(n.endOfRound()).isEmpty(), "one of the two answered clients is back");
+        request(n, "b", 2);
+        assertEquals(List.of(1L), acceptedSlots(n.endOfRound()), "both are back: their slot goes");
+
+        n.step("n3", new PaxosMsg.Accepted(mine, List.of(1L)));
+        request(n, "a", 3);
+        assertTrue(acceptedSlots(n.endOfRound()).isEmpty());
+        assertEquals(List.of(2L), acceptedSlots(n.tick()), "the core's own bound: its next tick");
+    }
+
     @Test
     void anAcceptorPersistsBeforeItAnswersAndNamesItsCrashPoints() {
         PaxosNode n = node(THREE, "n2");
@@ -364,7 +421,9 @@ class LeaderTest {
         assertEquals(new PaxosMsg.Accept(mine, List.of(new PValue(mine, 2, new Value(List.of(next))))),
                 messages(proposed, PaxosMsg.Accept.class).get(0), "the next proposal goes above what it learned");
         n.step("c", new PaxosMsg.ClientRequest(new Request("c", 1, new Op.Lock("x"))));
-        Output retry = n.endOfRound();
+        assertTrue(receivers(n.endOfRound(), PaxosMsg.Accept.class).isEmpty(), "a partial batch waits for slot 2");
+        n.step("n2", new PaxosMsg.Accepted(mine, List.of(2L)));
+        Output retry = n.endLinger();
         assertEquals(List.of("n2", "n3"), receivers(retry, PaxosMsg.Accept.class), "the dropped request is proposed again");
         assertEquals(3, messages(retry, PaxosMsg.Accept.class).get(0).entries().get(0).slot());
     }
