@@ -12,7 +12,7 @@ import synod.core.Output;
 
 /**
  * The proposer side of a node: follower, candidate (phase 1 over all slots from the first one this
- * node has not applied: the scout) or leader (phase 2 per slot: the commanders, many slots in flight,
+ * node has not applied: the scout) or leader (phase 2 per slot: the commanders, many full slots in flight,
  * one batch of requests per slot). A follower that hears nothing from a leader for a randomized
  * election timeout becomes a candidate; a candidate or leader that learns of a higher ballot steps
  * down and waits an exponentially growing, jittered backoff before trying again, which is what keeps
