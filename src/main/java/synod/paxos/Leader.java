@@ -75,7 +75,8 @@ final class Leader {
      * The linger: once the last slot in flight is decided, its clients, just answered, are about to
      * send their next requests; the queue waits for as many (up to {@code lingerFor} queued) before
      * a slot goes, until the tick {@code lingerTick} ends or the runtime calls {@link #endLinger}
-     * (after a millisecond). 0: not lingering.
+     * (after a millisecond). It lasts only while requests are queued: the round's end (proposeQueued)
+     * ends it if none are. 0: not lingering.
      */
     private int lingerFor;
     private long lingerTick;
@@ -285,18 +286,20 @@ final class Leader {
      * Proposes the queued requests: up to {@code maxBatch} a slot, and no more than one frame holds
      * ({@link WireSize#valueBudget}), while the window has room. While a slot is in flight, only a
      * full slot goes: a partial batch waits for the slot's decision; and then, while the linger
-     * lasts, for the answered clients' next requests. Why: a slot costs every node of the group a
-     * force and a round of messages whatever it carries; with the clients split into two cohorts
-     * (those in the slot in flight, those queued behind it) every slot carried half of them, and on
-     * a machine whose cores are the limit the slots were most of a group's work. Nothing waits while
-     * nothing is in flight and nobody was just answered: a lone client's request goes at once.
+     * lasts, for the answered clients' next requests (with nothing queued when the decision's round
+     * ends there is no second cohort to merge, and the next request goes at once). Why: a slot costs
+     * every node of the group a force and a round of messages whatever it carries; with the clients
+     * split into two cohorts (those in the slot in flight, those queued behind it) every slot carried
+     * half of them, and on a machine whose cores are the limit the slots were most of a group's work.
+     * Nothing waits while nothing is in flight and nobody was just answered: a lone client's request
+     * goes at once.
      */
     void proposeQueued(Output out) {
-        int budget = WireSize.valueBudget(cfg.frameBytesMax());
         if (lingering()) {
             return;
         }
         lingerFor = 0;
+        int budget = WireSize.valueBudget(cfg.frameBytesMax());
         while (role == Role.LEADER && !queue.isEmpty() && proposals.size() < cfg.maxInFlight()) {
             List<Request> batch = new ArrayList<>();
             long bytes = WireSize.VALUE_WRAP - 1; // the value's size: each request adds itself and a comma, but one

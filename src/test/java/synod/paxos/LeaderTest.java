@@ -267,21 +267,39 @@ class LeaderTest {
 
     @Test
     void theLingerEndsWhenAsManyRequestsAsClientsAnsweredAreQueuedOrAtTheNextTick() {
+        PaxosNode n = node(THREE, "n1"); // every step followed by the end of its round, as the runtime does
+        Ballot mine = elect(n);
+        request(n, "a", 1);
+        request(n, "b", 1);
+        assertEquals(List.of(0L), acceptedSlots(n.endOfRound()));
+        request(n, "c", 1);
+        assertTrue(acceptedSlots(n.endOfRound()).isEmpty(), "c waits for slot 0");
+        n.step("n2", new PaxosMsg.Accepted(mine, List.of(0L)));
+        assertTrue(acceptedSlots(n.endOfRound()).isEmpty(), "a and b were answered: c waits for their next requests");
+        request(n, "a", 2);
+        assertTrue(acceptedSlots(n.endOfRound()).isEmpty(), "one of the two answered clients is back");
+        request(n, "b", 2);
+        assertEquals(List.of(1L), acceptedSlots(n.endOfRound()), "both are back: the three go in one slot");
+
+        request(n, "d", 1);
+        assertTrue(acceptedSlots(n.endOfRound()).isEmpty());
+        n.step("n3", new PaxosMsg.Accepted(mine, List.of(1L)));
+        assertTrue(acceptedSlots(n.endOfRound()).isEmpty(), "three answered: d waits for them");
+        assertEquals(List.of(2L), acceptedSlots(n.tick()), "the core's own bound: its next tick");
+    }
+
+    @Test
+    void withNothingQueuedAtTheDecisionTheNextRequestGoesAtOnce() {
         PaxosNode n = node(THREE, "n1");
         Ballot mine = elect(n);
         request(n, "a", 1);
         request(n, "b", 1);
         assertEquals(List.of(0L), acceptedSlots(n.endOfRound()));
         n.step("n2", new PaxosMsg.Accepted(mine, List.of(0L)));
-        request(n, "a", 2);
-        assertTrue(acceptedSlots(n.endOfRound()).isEmpty(), "one of the two answered clients is back");
-        request(n, "b", 2);
-        assertEquals(List.of(1L), acceptedSlots(n.endOfRound()), "both are back: their slot goes");
-
-        n.step("n3", new PaxosMsg.Accepted(mine, List.of(1L)));
-        request(n, "a", 3);
         assertTrue(acceptedSlots(n.endOfRound()).isEmpty());
-        assertEquals(List.of(2L), acceptedSlots(n.tick()), "the core's own bound: its next tick");
+        assertFalse(n.lingering());
+        request(n, "a", 2);
+        assertEquals(List.of(1L), acceptedSlots(n.endOfRound()), "no cohort waited behind slot 0: nothing to merge");
     }
 
     @Test
